@@ -31,8 +31,8 @@ HARNESS_SRCS := tests/harness/t.c
 # or tests/<area>/xfail_*.c (a program that must fail in a stated way: its
 # source names the expected exit status and output, see tests/run.sh).
 TEST_SRCS := $(sort $(wildcard tests/*/test_*.c tests/*/xfail_*.c))
-TARGET_ONLY_TESTS := $(sort $(wildcard tests/*/xfail_*.c))
-INCLUDES := -Iruntime/include -Ikernel/include -Itests/harness
+TARGET_ONLY_TESTS := $(shell grep -l "test-target-only" $(TEST_SRCS) /dev/null)
+INCLUDES := -Iruntime/include -Ikernel/include -Itests/harness -Iboards/include
 
 WARN := -Wall -Wextra -Werror -Wundef -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wno-missing-field-initializers
@@ -47,6 +47,7 @@ BOARD_QEMU ?=
 BOARD_FLASH ?=
 BOARD_OPENOCD ?=
 BOARD_BENCH_TIMER ?=
+BOARD_UNMAPPED ?=
 
 B := $(BUILD)/$(BOARD)
 CROSS := arm-none-eabi-
@@ -61,11 +62,12 @@ TARGET_DEFS := -DK_BOARD_NAME='"$(BOARD)"' -DK_CORE_NAME='"$(BOARD_CORE)"' \
         -DK_CLOCK_HZ=$(BOARD_CLOCK_HZ)u -DK_CONSOLE_BASE=$(BOARD_CONSOLE_BASE)u \
         -DK_SEMIHOSTING=$(SEMIHOSTING) -DOB_STACK_SIZE=$(BOARD_STACK_SIZE) \
         $(BOARD_CONSOLE_PINS) $(BOARD_DEFS) \
-        $(if $(BOARD_BENCH_TIMER),-DK_BENCH_TIMER=$(BOARD_BENCH_TIMER)u)
+        $(if $(BOARD_BENCH_TIMER),-DK_BENCH_TIMER=$(BOARD_BENCH_TIMER)u) \
+        $(if $(BOARD_UNMAPPED),-DK_UNMAPPED_ADDRESS=$(BOARD_UNMAPPED)u)
 TARGET_CFLAGS := $(ARCH_FLAGS) $(COMMON_CFLAGS) $(OPT) $(TARGET_DEFS) $(INCLUDES) \
         -ffunction-sections -fdata-sections -fno-common -fno-unwind-tables \
         -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
-        -MMD -MP
+        -MMD -MP $(EXTRA_CFLAGS)
 TARGET_LDFLAGS := $(ARCH_FLAGS) --specs=nano.specs -nostartfiles \
         -Wl,--gc-sections -Wl,--no-warn-rwx-segments -T $(B)/link.ld
 TARGET_LIBS := -Wl,--start-group -lc_nano -lgcc -Wl,--end-group

@@ -7,4 +7,5 @@ BOARD_CONSOLE   := stm32_usart
 BOARD_CONSOLE_BASE := 0x40011000
 BOARD_STACK_SIZE := 8192
 BOARD_QEMU      := netduinoplus2
+BOARD_UNMAPPED  := 0xF0000000
 BOARD_SRCS      := boards/netduinoplus2/board.c

@@ -210,7 +210,7 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
         n = sizeof buf - 1;
     fflush(stdout);
     (void)!write(1, buf, n);
-    _exit(4);
+    _exit(2); /* the same status as a fault on a board */
 }
 
 static void write_hook(const char *s, size_t n)
