@@ -25,7 +25,7 @@ endif
 
 # ---------------------------------------------------------------- sources --
 RUNTIME_SRCS := $(sort $(wildcard runtime/*.c))
-KERNEL_SRCS := kernel/startup.c kernel/kernel.c kernel/time.c kernel/fault.c kernel/semihost.c
+KERNEL_SRCS := kernel/startup.c kernel/kernel.c kernel/time.c kernel/fault.c kernel/semihost.c kernel/bench.c
 HARNESS_SRCS := tests/harness/t.c
 # A test suite is tests/<area>/test_*.c (runs everywhere and reports cases)
 # or tests/<area>/xfail_*.c (a program that must fail in a stated way: its
@@ -49,7 +49,8 @@ BOARD_OPENOCD ?=
 BOARD_BENCH_TIMER ?=
 BOARD_UNMAPPED ?=
 
-B := $(BUILD)/$(BOARD)
+# Release builds (CHECKED=0) live apart so checked and unchecked objects never mix.
+B := $(BUILD)/$(BOARD)$(if $(filter 0,$(CHECKED)),-release)
 CROSS := arm-none-eabi-
 CC := $(CROSS)gcc
 AR := $(CROSS)ar
@@ -76,6 +77,8 @@ KERNEL_OBJS := $(patsubst %.c,$(B)/%.o,$(KERNEL_SRCS) kernel/uart_$(BOARD_CONSOL
 RUNTIME_OBJS := $(patsubst %.c,$(B)/%.o,$(RUNTIME_SRCS))
 HARNESS_OBJS := $(patsubst %.c,$(B)/%.o,$(HARNESS_SRCS))
 TEST_ELFS := $(patsubst %.c,$(B)/%.elf,$(TEST_SRCS))
+BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
+BENCH_ELFS := $(patsubst %.c,$(B)/%.elf,$(BENCH_SRCS))
 DEMO_ELF := $(B)/examples/demo/demo.elf
 LIBOBOL := $(B)/libobol.a
 LIBK := $(B)/libk.a
@@ -88,7 +91,8 @@ HOST_CFLAGS := $(COMMON_CFLAGS) -O1 $(SANITIZE) -DOB_HOST=1 -DK_SEMIHOSTING=0 $(
 HOST_TEST_BINS := $(patsubst %.c,$(H)/%,$(filter-out $(TARGET_ONLY_TESTS),$(TEST_SRCS)))
 HOST_OBJS := $(patsubst %.c,$(H)/%.o,$(RUNTIME_SRCS) $(HARNESS_SRCS) kernel/host/k_host.c)
 
-.PHONY: all run test test-host test-board bench flash size lib debug clean help deps \
+PHONY_EXTRA := build-bench
+.PHONY: $(PHONY_EXTRA) all run test test-host test-board bench flash size lib debug clean help deps \
         build-tests build-demo images
 .DEFAULT_GOAL := help
 
@@ -120,6 +124,9 @@ define LINK_IMAGE
 	    $(KERNEL_OBJS) $(LIBOBOL) $(TARGET_LIBS)
 endef
 
+$(B)/tests/bench/%.elf: $(B)/tests/bench/%.o $(B)/tests/bench/bench.o $(KERNEL_OBJS) $(LIBOBOL) $(B)/link.ld
+	$(LINK_IMAGE)
+
 $(B)/tests/%.elf: $(B)/tests/%.o $(HARNESS_OBJS) $(KERNEL_OBJS) $(LIBOBOL) $(B)/link.ld
 	$(LINK_IMAGE)
 
@@ -144,6 +151,7 @@ $(H)/tests/%: $(H)/tests/%.o $(HOST_OBJS)
 
 # --------------------------------------------------------------- targets ---
 build-tests: $(TEST_ELFS)
+build-bench: $(BENCH_ELFS)
 build-demo: $(DEMO_ELF) $(DEMO_ELF:.elf=.bin) $(DEMO_ELF:.elf=.hex)
 images: build-demo
 
@@ -166,8 +174,9 @@ test-host: $(HOST_TEST_BINS)
 # Builds every test image of BOARD (used by tests/run.sh, one board at a time).
 test-board: build-tests build-demo
 
+# Benchmarks run on mps2-an385 and microbit (or BENCH_BOARDS=...), release builds.
 bench: deps
-	$(Q)tools/bench.sh $(BOARD)
+	$(Q)tools/bench.sh $(or $(BENCH_BOARDS),mps2-an385 microbit)
 
 lib: $(LIBOBOL) $(LIBK)
 	@echo "$(LIBOBOL): the runtime for $(BOARD) ($(BOARD_CORE)); headers in runtime/include"
@@ -175,7 +184,7 @@ lib: $(LIBOBOL) $(LIBK)
 
 size: build-demo
 	@echo "$(BOARD) ($(BOARD_CORE)): demo image $(DEMO_ELF)"
-	$(Q)$(SIZE) -A -x $(DEMO_ELF) | grep -E '^(\.vectors|\.text|\.ARM|\.data|\.bss)' || true
+	$(Q)$(SIZE) -A -x $(DEMO_ELF) | grep -E "^(\.vectors|\.text|\.ARM\.exidx|\.data|\.bss)" || true
 	$(Q)tools/size.sh $(DEMO_ELF) $(BOARD)
 
 flash: build-demo

@@ -77,6 +77,22 @@ _Noreturn void k_exit(int code);
 /* The command line given to QEMU with -append (semihosting), or "". */
 const char *k_cmdline(void);
 
+/* ---- benchmarking (make bench: QEMU with -icount shift=10) ---- */
+/* Starts the benchmark clock: interrupts off (so no tick handler runs inside
+ * a measurement; k_time_ms() stands still), then a free-running counter of
+ * core clock ticks: the MPS2 FPGA counter where the board has one
+ * (BOARD_BENCH_TIMER), otherwise SysTick extended in software - which then
+ * must be read at least every 2^24 ticks. */
+void k_bench_begin(void);
+/* Core clock ticks since k_bench_begin(); differences are exact. A few
+ * instructions per call, and the same few every time. */
+uint32_t k_bench_ticks(void);
+/* Converts a tick difference to instructions: under -icount shift=10 every
+ * instruction takes 1024 ns of guest time (25.6 ticks at 25 MHz). Rounded. */
+uint32_t k_bench_instructions(uint32_t ticks);
+/* Restarts the 1 kHz tick and interrupts. */
+void k_bench_end(void);
+
 /* Prints a report and exits with failure: used by panics and faults. */
 _Noreturn void k_fatal(const char *what);
 
