@@ -162,9 +162,17 @@ run_devboards() {
             check "$b build" "$out" 1 "see $LOGS/dev-$b.log"
         fi
     done
+    # A stack that leaves no room is refused by the linker with advice (built
+    # apart, in build/linkcheck, so the real build directory stays clean).
+    local msg st
+    msg=$(make -s build-demo BOARD=microbit BOARD_STACK_SIZE=17000 BUILD=build/linkcheck 2>&1); st=$?
+    if [ $st != 0 ] && echo "$msg" | grep -q "do not fit in RAM: shrink static buffers or lower BOARD_STACK_SIZE"; then
+        check "a stack too big for RAM fails the link with what to change" "$out" 0
+    else
+        check "a stack too big for RAM fails the link with what to change" "$out" 1 "status $st: $(echo "$msg" | tail -2)"
+    fi
     # An unknown board is refused at once, naming the boards there are.
-    local msg
-    msg=$(make -s run BOARD=no-such-board 2>&1); local st=$?
+    msg=$(make -s run BOARD=no-such-board 2>&1); st=$?
     if [ $st != 0 ] && echo "$msg" | grep -q "Unknown BOARD 'no-such-board'. Boards: .*mps2-an385"; then
         check "an unknown BOARD fails with the list of boards" "$out" 0
     else
