@@ -84,7 +84,7 @@ SECTIONS
 
 ASSERT(__flash_end <= ORIGIN(FLASH) + LENGTH(FLASH),
        "Code and initialised data do not fit in FLASH: make the image smaller (make size shows what is big) or use a board with more flash.")
-ASSERT(__bss_end + __stack_size <= __ram_end,
+ASSERT(ABSOLUTE(__bss_end) + __stack_size <= __ram_end,
        "Static data (.data + .bss) and the stack do not fit in RAM: shrink static buffers or lower BOARD_STACK_SIZE in boards/<board>/board.mk.")
 ASSERT(__heap_end > __heap_start,
        "No RAM is left for the heap after static data and the stack: shrink static buffers, lower BOARD_STACK_SIZE, or lower OB_ARENA_SIZE.")
