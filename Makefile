@@ -187,7 +187,7 @@ size: build-demo
 	$(Q)$(SIZE) -A -x $(DEMO_ELF) | grep -E "^(\.vectors|\.text|\.ARM\.exidx|\.data|\.bss)" || true
 	$(Q)tools/size.sh $(DEMO_ELF) $(BOARD)
 
-flash: build-demo
+flash: $(if $(IMAGE),,build-demo)
 	$(Q)flash/flash.sh "$(BOARD)" "$(if $(IMAGE),$(IMAGE),$(DEMO_ELF))" "$(GDB)" "$(BOARD_FLASH)" '$(BOARD_OPENOCD)'
 
 debug: build-demo

@@ -131,7 +131,7 @@ run_flash() {
     local out=$LOGS/flash.result; : > "$out"
     echo "== flashing: load through a GDB server (QEMU halted), and no-probe errors"
     local b status
-    for b in mps2-an385 mps2-an505 lm3s6965evb microbit netduinoplus2; do
+    for b in $(qemu_boards); do
         if [ ! -x tests/flash/gdb_flash_test.sh ]; then
             check "$b gdb load" "$out" 1 "tests/flash/gdb_flash_test.sh is missing"; continue
         fi

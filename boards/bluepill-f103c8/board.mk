@@ -12,3 +12,4 @@ BOARD_FLASH     := openocd
 BOARD_OPENOCD   := -f interface/stlink.cfg -f target/stm32f1x.cfg
 BOARD_STFLASH_ADDR := 0x08000000
 BOARD_DEFS      := -DOB_HEAP_SMALL=1
+BOARD_PYOCD_TARGET := stm32f103c8tx

@@ -10,3 +10,4 @@ BOARD_CONSOLE_PINS := -DK_UART_TX_PIN=6 -DK_UART_RX_PIN=8
 BOARD_STACK_SIZE := 8192
 BOARD_FLASH     := openocd
 BOARD_OPENOCD   := -f interface/jlink.cfg -c "transport select swd" -f target/nrf52.cfg
+BOARD_PYOCD_TARGET := nrf52840

@@ -11,3 +11,4 @@ BOARD_SRCS      := boards/nucleo-f401re/board.c
 BOARD_FLASH     := openocd
 BOARD_OPENOCD   := -f board/st_nucleo_f4.cfg
 BOARD_STFLASH_ADDR := 0x08000000
+BOARD_PYOCD_TARGET := stm32f401retx

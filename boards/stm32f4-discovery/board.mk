@@ -11,3 +11,4 @@ BOARD_SRCS      := boards/stm32f4-discovery/board.c
 BOARD_FLASH     := openocd
 BOARD_OPENOCD   := -f board/stm32f4discovery.cfg
 BOARD_STFLASH_ADDR := 0x08000000
+BOARD_PYOCD_TARGET := stm32f407vgtx
