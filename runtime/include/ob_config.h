@@ -28,8 +28,58 @@
  * __heap_start and __heap_end to OB_ARENA_SIZE. */
 
 /* OB_HEAP_GEOMETRY_BEGIN */
+/* Three profiles; a board picks one with -DOB_HEAP_SMALL=1 or
+ * -DOB_HEAP_LARGE=1 in its board.mk (BOARD_DEFS), or overrides any value.
+ *
+ *   profile  RAM          arena   pool   small limit   used by
+ *   SMALL    16-20 KiB    1 KiB   512 B  128 B         microbit, bluepill-f103c8
+ *   default  64 KiB-1 MiB 8 KiB   1 KiB  256 B         lm3s6965evb, netduinoplus2,
+ *                                                      nucleo, discovery, nrf52840
+ *   LARGE    MiBs         32 KiB  4 KiB  256 B         mps2-* (when the board sets it)
+ *
+ * OB_ARENA_SIZE: bytes per arena, a power of two, 1 KiB..1 MiB. The linker
+ *   aligns the heap to it; the raw layer hands out whole arenas.
+ * OB_POOL_SIZE: bytes per pool, a power of two, 256 B..OB_ARENA_SIZE, at most
+ *   32 KiB (block offsets are 16-bit). One pool serves one size class.
+ * OB_SMALL_LIMIT: the largest request served from pools, in bytes, a multiple
+ *   of 8 from 8 to 512; larger requests take the large-object path. A pool
+ *   must hold at least two blocks of the largest class.
+ * Small boards use 128: a 512-byte pool holds only one 256-byte block, and
+ *   the large path costs 8 bytes per object. */
+#ifndef OB_HEAP_SMALL
+#define OB_HEAP_SMALL 0
+#endif
+#ifndef OB_HEAP_LARGE
+#define OB_HEAP_LARGE 0
+#endif
+
+#if OB_HEAP_SMALL
 #ifndef OB_ARENA_SIZE
-#define OB_ARENA_SIZE 4096
+#define OB_ARENA_SIZE 1024
+#endif
+#ifndef OB_POOL_SIZE
+#define OB_POOL_SIZE 512
+#endif
+#ifndef OB_SMALL_LIMIT
+#define OB_SMALL_LIMIT 128
+#endif
+#elif OB_HEAP_LARGE
+#ifndef OB_ARENA_SIZE
+#define OB_ARENA_SIZE 32768
+#endif
+#ifndef OB_POOL_SIZE
+#define OB_POOL_SIZE 4096
+#endif
+#endif
+
+#ifndef OB_ARENA_SIZE
+#define OB_ARENA_SIZE 8192
+#endif
+#ifndef OB_POOL_SIZE
+#define OB_POOL_SIZE 1024
+#endif
+#ifndef OB_SMALL_LIMIT
+#define OB_SMALL_LIMIT 256
 #endif
 /* OB_HEAP_GEOMETRY_END */
 
@@ -37,8 +87,61 @@
 /* ---- C-only part: types, derived constants and checks ------------------ */
 #include <assert.h>
 
+/* Heap geometry: derived constants and every relation the heap relies on. */
+#define OB_SIZE_CLASSES (OB_SMALL_LIMIT / 8)              /* classes 8, 16, ... */
+#define OB_POOLS_PER_ARENA (OB_ARENA_SIZE / OB_POOL_SIZE)
+
+static_assert(!(OB_HEAP_SMALL && OB_HEAP_LARGE),
+              "OB_HEAP_SMALL and OB_HEAP_LARGE are exclusive");
 static_assert((OB_ARENA_SIZE & (OB_ARENA_SIZE - 1)) == 0,
               "OB_ARENA_SIZE must be a power of two");
+static_assert(OB_ARENA_SIZE >= 1024 && OB_ARENA_SIZE <= 1048576,
+              "OB_ARENA_SIZE must be 1 KiB..1 MiB");
+static_assert((OB_POOL_SIZE & (OB_POOL_SIZE - 1)) == 0,
+              "OB_POOL_SIZE must be a power of two");
+static_assert(OB_POOL_SIZE >= 256 && OB_POOL_SIZE <= 32768,
+              "OB_POOL_SIZE must be 256 B..32 KiB (16-bit block offsets)");
+static_assert(OB_POOL_SIZE <= OB_ARENA_SIZE, "a pool must fit in an arena");
+static_assert(OB_POOLS_PER_ARENA >= 1 && OB_POOLS_PER_ARENA <= 64,
+              "an arena holds 1..64 pools (8-bit counts, a bounded reorder step)");
+static_assert(OB_SMALL_LIMIT % 8 == 0 && OB_SMALL_LIMIT >= 8 && OB_SMALL_LIMIT <= 512,
+              "OB_SMALL_LIMIT must be a multiple of 8 in 8..512");
+static_assert(OB_POOL_SIZE - 32 >= 2 * OB_SMALL_LIMIT,
+              "a pool must hold two blocks of the largest size class after its header");
 
 #endif /* !OB_LINKER_SCRIPT */
+#ifndef OB_LINKER_SCRIPT
+/* ---- objects (see docs/objects.md) -------------------------------------- */
+
+/* Deepest nesting of containers that hash, ==, repr and the checked walkers
+ * follow (they use a fixed explicit stack, never recursion). Beyond it ==
+ * and hash fail with OB_E_DEPTH and repr prints "...". Each level costs
+ * about 12 bytes of stack. Range 4..64. */
+#ifndef OB_NEST_MAX
+#define OB_NEST_MAX 16
+#endif
+
+/* Smallest dict index table (slots, a power of two >= 4). CPython uses 8;
+ * 4 holds 2 entries before the first resize. */
+#ifndef OB_DICT_MINSIZE
+#define OB_DICT_MINSIZE 8
+#endif
+
+/* Smallest intern table (slots, a power of two). Grows at 2/3 full. */
+#ifndef OB_INTERN_MINSIZE
+#define OB_INTERN_MINSIZE 16
+#endif
+
+/* Smallest set table (slots, a power of two >= 4). */
+#ifndef OB_SET_MINSIZE
+#define OB_SET_MINSIZE 8
+#endif
+
+static_assert(OB_NEST_MAX >= 4 && OB_NEST_MAX <= 64, "OB_NEST_MAX out of range");
+static_assert(OB_DICT_MINSIZE >= 4 && (OB_DICT_MINSIZE & (OB_DICT_MINSIZE - 1)) == 0,
+              "OB_DICT_MINSIZE must be a power of two >= 4");
+static_assert(OB_SET_MINSIZE >= 4 && (OB_SET_MINSIZE & (OB_SET_MINSIZE - 1)) == 0,
+              "OB_SET_MINSIZE must be a power of two >= 4");
+#endif /* !OB_LINKER_SCRIPT (objects) */
+
 #endif /* OB_CONFIG_H */

@@ -22,13 +22,16 @@
 #include <stdint.h>
 
 #include "ob_config.h"
+#include "ob_fmt.h"
 
 typedef struct ob_heap ob_heap;
 
-/* Takes over [base, base + size). The range is trimmed inward to arena
- * alignment; the handle is placed inside it. Returns NULL (and touches
- * nothing) when the range cannot hold the handle and at least one arena.
- * O(1). */
+/* Takes over [base, base + size). The range is trimmed inward to 8-byte
+ * alignment (arenas are then placed at OB_ARENA_SIZE-aligned addresses
+ * inside it; a range aligned to the arena size, as the linker heap is, loses
+ * nothing); the handle and its arena table (about 20 bytes per arena-sized
+ * slot) are placed at its start. Returns NULL (and touches nothing) when the
+ * range cannot hold the handle and at least one arena. O(number of slots). */
 ob_heap *ob_heap_init(void *base, size_t size);
 
 /* A block of at least n bytes, aligned to 8, or NULL when n is 0, when n is
@@ -63,5 +66,64 @@ void ob_heap_oom_handler_set(ob_heap *h, ob_heap_oom_fn fn, void *ctx);
 /* Fault injection for tests (SQLite-style): after `after` more successful
  * allocations, the next `count` allocations fail (count 0: never fail). */
 void ob_heap_fail_set(ob_heap *h, uint32_t after, uint32_t count);
+
+/* ---- diagnostics ------------------------------------------------------ */
+
+/* Per size class (block_size = 8 * (index + 1)). */
+typedef struct ob_heap_class_stats {
+    uint32_t block_size;
+    uint32_t pools;       /* pools serving this class */
+    uint32_t blocks_used; /* live blocks */
+    uint32_t blocks_free; /* free blocks in those pools, carved or not */
+} ob_heap_class_stats;
+
+typedef struct ob_heap_stats {
+    size_t capacity;        /* bytes arenas and large objects can use (range minus handle) */
+    size_t overhead;        /* bytes of the handle and its arena table */
+    uint32_t arenas_used;   /* arenas holding at least one pool in use */
+    uint32_t arenas_free;   /* empty arenas kept (the spare: 0 or 1) */
+    uint32_t arenas_total;  /* arenas taken from the raw layer (used + free) */
+    uint32_t pools_used;    /* pools serving a size class */
+    uint32_t pools_free;    /* free pools inside taken arenas */
+    uint32_t large_count;   /* live large objects */
+    size_t large_bytes;     /* their usable bytes */
+    size_t bytes_held;      /* usable bytes of all live blocks (small + large) */
+    size_t bytes_peak;      /* highest bytes_held so far */
+    size_t requested_total; /* bytes asked for by all successful allocations (wraps) */
+    size_t held_total;      /* bytes they were given (wraps): held/requested = rounding */
+    size_t free_bytes;      /* bytes in free extents of the raw layer */
+    uint32_t free_extents;  /* how many */
+    size_t largest_free;    /* the largest request that would succeed now */
+    uint32_t oom_count;     /* allocations that returned NULL for want of memory */
+    ob_heap_class_stats classes[OB_SIZE_CLASSES];
+} ob_heap_stats;
+
+/* Fills *out. Walks every arena, pool and free extent: O(heap size /
+ * OB_POOL_SIZE + free extents). Not for hot paths. */
+void ob_heap_stats_get(const ob_heap *h, ob_heap_stats *out);
+
+/* The whole-heap invariant checker: walks every extent, arena, pool, free
+ * list and bin (invariants R1-R4, A1-A3, P1-P4 in runtime/heap_int.h) and
+ * recounts the statistics. Returns NULL when all hold, else a message naming
+ * the first broken invariant. Never writes, never recurses, and every walk is
+ * bounded, so corrupted links cannot make it loop. O(heap size / 8). */
+const char *ob_heap_check(const ob_heap *h);
+
+/* A cheap self-check (o1heap's "invariants hold"): the handle, list heads,
+ * bin mask and counters are consistent. O(size classes + bins). 1: holds. */
+int ob_heap_invariants_hold(const ob_heap *h);
+
+/* Writes a readable summary (figures, one line per active size class) to
+ * sink; returns the characters written. ob_heap_print() sends it through the
+ * write hook (ob_hooks.h). Same cost as ob_heap_stats_get. */
+size_t ob_heap_summary(const ob_heap *h, ob_fmt_sink sink, void *ctx);
+void ob_heap_print(const ob_heap *h);
+
+/* The message of the last failed call on h (NULL return or misuse), or "". */
+const char *ob_heap_last_error(const ob_heap *h);
+
+/* Gives the spare empty arena (kept against thrashing) back to the raw
+ * layer. Allocation does this by itself before failing. O(1). */
+void ob_heap_trim(ob_heap *h);
 
 #endif /* OB_HEAP_H */

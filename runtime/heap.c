@@ -1,0 +1,572 @@
+/* heap.c - pools and blocks (CPython's pymalloc scheme, sized for an MCU)
+ * and the public calls of ob_heap.h.
+ *
+ * A small request (1..OB_SMALL_LIMIT bytes) maps to class (n - 1) / 8; the
+ * class's first pool with a free block (usedpools[c]) gives up the head of
+ * its free list. That path touches one list head and one pool header: no
+ * loop, no search, no bit scan (so Cortex-M0, without CLZ, is as quick as
+ * M3). A pool is carved lazily: a block is cut from the untouched part only
+ * when the free list runs dry. A full pool leaves usedpools; its first freed
+ * block brings it back; an empty pool returns to its arena; an empty arena
+ * becomes the one spare or goes back to the raw layer (heap_raw.c).
+ *
+ * Layout invariants are stated in heap_int.h; heap_check.c verifies them.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "heap_int.h"
+
+#define HP_LIKELY(x) __builtin_expect(!!(x), 1)
+#define HP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+void hp_error(ob_heap *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ob_vsnprintf(h->msg, sizeof h->msg, fmt, ap);
+    va_end(ap);
+    h->last_error = h->msg;
+}
+
+#if OB_CHECKED
+/* Reports misuse through the panic hook (returns if the hook does). */
+__attribute__((format(printf, 2, 3))) static void misuse(const ob_heap *ch, const char *fmt, ...)
+{
+    ob_heap *h = (ob_heap *)ch; /* the message buffer lives in the handle */
+    va_list ap;
+    va_start(ap, fmt);
+    ob_vsnprintf(h->msg, sizeof h->msg, fmt, ap);
+    va_end(ap);
+    h->last_error = h->msg;
+    OB_PANIC(h->msg);
+}
+#endif
+
+/* ---- blocks ---- */
+
+/* Marks block b (size bytes) free with successor offset next (P4). */
+static inline void block_mark_free(char *b, uint32_t next, size_t size)
+{
+    *(uint32_t *)b = (HP_FREE_TAG << 16) | next;
+#if OB_CHECKED
+    memset(b + 4, HP_POISON, size - 4);
+#else
+    (void)size;
+#endif
+}
+
+#if OB_CHECKED
+/* True when free block b still holds its tag and poison. */
+static int block_poison_intact(const char *b, size_t size)
+{
+    if ((*(const uint32_t *)b >> 16) != HP_FREE_TAG)
+        return 0;
+    for (size_t i = 4; i < size; i += 4)
+        if (*(const uint32_t *)(b + i) != HP_POISON32)
+            return 0;
+    return 1;
+}
+#endif
+
+/* ---- the usable arena list (A2), kept sorted in O(OB_POOLS_PER_ARENA) ---- */
+
+static void usable_unlink(ob_heap *h, hp_arena *a)
+{
+    unsigned k = a->nfree;
+    if (h->lasta[k] == a)
+        h->lasta[k] = (a->prev && a->prev->nfree == k) ? a->prev : NULL;
+    if (a->prev)
+        a->prev->next = a->next;
+    else
+        h->usable = a->next;
+    if (a->next)
+        a->next->prev = a->prev;
+    a->next = a->prev = NULL;
+}
+
+/* Files a (0 < nfree < OB_POOLS_PER_ARENA) after the last arena with as
+ * many or fewer free pools. */
+static void usable_insert(ob_heap *h, hp_arena *a)
+{
+    hp_arena *after = NULL;
+    for (unsigned j = a->nfree; j > 0 && !after; j--)
+        after = h->lasta[j];
+    a->prev = after;
+    a->next = after ? after->next : h->usable;
+    if (a->next)
+        a->next->prev = a;
+    if (after)
+        after->next = a;
+    else
+        h->usable = a;
+    h->lasta[a->nfree] = a;
+}
+
+/* A pool of a went back to it. */
+static void arena_pool_returned(ob_heap *h, hp_arena *a)
+{
+    if (a->nfree > 0)
+        usable_unlink(h, a);
+    a->nfree++;
+    if (a->nfree < OB_POOLS_PER_ARENA) {
+        usable_insert(h, a);
+    } else if (!h->spare) {
+        h->spare = a; /* keep one empty arena against thrashing (A3) */
+    } else {
+        hp_arena_put(h, a);
+    }
+}
+
+/* ---- pools ---- */
+
+/* A fresh pool for class c, filed on usedpools[c]; NULL when no arena can
+ * be had. Bounded: O(1) unless a new arena must come from the raw layer. */
+static hp_pool *pool_new(ob_heap *h, size_t c)
+{
+    hp_arena *a = h->usable;
+    if (!a) {
+        a = h->spare;
+        if (a)
+            h->spare = NULL;
+        else if (!(a = hp_arena_get(h)))
+            return NULL;
+    } else {
+        usable_unlink(h, a);
+    }
+    hp_pool *pool;
+    if (a->freepools) {
+        pool = a->freepools;
+        a->freepools = pool->next;
+    } else {
+        pool = (hp_pool *)(hp_arena_addr(h, a) + (size_t)a->ncarved * OB_POOL_SIZE);
+        a->ncarved++;
+    }
+    a->nfree--;
+    if (a->nfree > 0)
+        usable_insert(h, a); /* it was the most used arena: it goes first */
+
+    size_t size = HP_CLASS_SIZE(c);
+    pool->cls = (uint8_t)c;
+    pool->state = HP_POOL_USED;
+    pool->count = 0;
+    pool->freeblock = (uint16_t)HP_POOL_HDR;
+    pool->nextoffset = (uint16_t)(HP_POOL_HDR + size);
+    block_mark_free((char *)pool + HP_POOL_HDR, 0, size);
+    pool->prev = NULL;
+    pool->next = h->usedpools[c];
+    if (pool->next)
+        pool->next->prev = pool;
+    h->usedpools[c] = pool;
+    return pool;
+}
+
+/* Pool emptied: off usedpools, back to its arena. */
+static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
+{
+    if (pool->prev)
+        pool->prev->next = pool->next;
+    else
+        h->usedpools[c] = pool->next;
+    if (pool->next)
+        pool->next->prev = pool->prev;
+    hp_arena *a = hp_slot(h, pool);
+    pool->state = HP_POOL_FREE;
+    pool->next = a->freepools;
+    pool->prev = NULL;
+    a->freepools = pool;
+    arena_pool_returned(h, a);
+}
+
+/* Pops a block from pool (on usedpools[c], so not full). */
+static inline void *pool_pop(ob_heap *h, hp_pool *pool, size_t c, size_t n)
+{
+    size_t size = HP_CLASS_SIZE(c);
+    char *b = (char *)pool + pool->freeblock;
+#if OB_CHECKED
+    if (HP_UNLIKELY(!block_poison_intact(b, size))) {
+        misuse(h, "ob_heap_alloc: free block %p (%u bytes) was written after it was freed "
+                  "(use after free)", (void *)b, (unsigned)size);
+        return NULL;
+    }
+#endif
+    uint32_t next = *(uint32_t *)b & 0xFFFFu;
+    if (next) {
+        pool->freeblock = (uint16_t)next;
+    } else if (pool->nextoffset + size <= OB_POOL_SIZE) {
+        /* carve the next never-used block */
+        pool->freeblock = pool->nextoffset;
+        block_mark_free((char *)pool + pool->nextoffset, 0, size);
+        pool->nextoffset = (uint16_t)(pool->nextoffset + size);
+    } else {
+        /* full: leaves usedpools (it is the head) */
+        pool->freeblock = 0;
+        h->usedpools[c] = pool->next;
+        if (pool->next)
+            pool->next->prev = NULL;
+    }
+    pool->count++;
+    h->held += size;
+    if (h->held > h->peak)
+        h->peak = h->held;
+    h->requested_total += n;
+    h->held_total += size;
+#if OB_CHECKED
+    *(uint32_t *)b = HP_POISON32;
+#endif
+    return b;
+}
+
+static void small_free(ob_heap *h, hp_pool *pool, char *p)
+{
+    size_t c = pool->cls, size = HP_CLASS_SIZE(c);
+    block_mark_free(p, pool->freeblock, size);
+    if (pool->freeblock == 0) {
+        /* was full: back on usedpools, first, so it fills up again soon */
+        pool->prev = NULL;
+        pool->next = h->usedpools[c];
+        if (pool->next)
+            pool->next->prev = pool;
+        h->usedpools[c] = pool;
+    }
+    pool->freeblock = (uint16_t)(p - (char *)pool);
+    h->held -= size;
+    if (--pool->count == 0)
+        pool_empty(h, pool, c);
+}
+
+/* ---- pointer validation (checked builds) ---- */
+
+#if OB_CHECKED
+/* p lies in an arena: is it a live block? Reports misuse if not. */
+static int small_valid(const ob_heap *h, const hp_arena *a, const hp_pool *pool, const char *p,
+                       const char *op)
+{
+    size_t idx = (size_t)((const char *)pool - hp_arena_addr(h, a)) / OB_POOL_SIZE;
+    if (idx >= a->ncarved || pool->state != HP_POOL_USED) {
+        misuse(h, "%s: %p lies in a free pool: double free or stale pointer", op, (const void *)p);
+        return 0;
+    }
+    size_t size = HP_CLASS_SIZE(pool->cls), off = (size_t)(p - (const char *)pool);
+    if (off < HP_POOL_HDR || off >= pool->nextoffset || (off - HP_POOL_HDR) % size != 0) {
+        misuse(h, "%s: %p is not the start of a block (interior pointer into %u-byte blocks)", op,
+               (const void *)p, (unsigned)size);
+        return 0;
+    }
+    if ((*(const uint32_t *)p >> 16) == HP_FREE_TAG && *(const uint32_t *)(p + 4) == HP_POISON32) {
+        misuse(h, "%s: double free of %p (%u-byte block)", op, (const void *)p, (unsigned)size);
+        return 0;
+    }
+    return 1;
+}
+
+/* p lies outside every arena: is it a live large object? */
+static int large_valid(const ob_heap *h, const char *p, const char *op)
+{
+    const char *x = p - HP_EXT_HDR;
+    const hp_ext *e = (const hp_ext *)x;
+    int ok = ((uintptr_t)p & 7) == 0 && x >= h->raw;
+    size_t size = ok ? (e->size & ~(size_t)7) : 0;
+    ok = ok && size >= HP_EXT_MIN && size <= (size_t)(h->end - x);
+    ok = ok && (x + size == h->end || hp_prev_size_(h, x + size) == size);
+    ok = ok && (e->prev == 0 ? x == h->raw
+                             : (e->prev <= (size_t)(x - h->raw) && hp_ext_size(h, x - e->prev) == e->prev));
+    if (!ok) {
+        misuse(h, "%s: %p is not the start of a block (interior or foreign pointer)", op,
+               (const void *)p);
+        return 0;
+    }
+    if (!(e->size & HP_EXT_USED)) {
+        misuse(h, "%s: double free of %p (large object)", op, (const void *)p);
+        return 0;
+    }
+    return 1;
+}
+
+static int outside(const ob_heap *h, const void *p, const char *op)
+{
+    if (ob_heap_contains(h, p))
+        return 0;
+    misuse(h, "%s: %p is outside the heap [%p, %p)", op, p, (void *)h->base, (void *)h->end);
+    return 1;
+}
+#endif
+
+/* ---- init ---- */
+
+ob_heap *ob_heap_init(void *base, size_t size)
+{
+    if (!base)
+        return NULL;
+    uintptr_t b = HP_ROUND8((uintptr_t)base);
+    uintptr_t e = (uintptr_t)base + size;
+    if (e < (uintptr_t)base)
+        e = UINTPTR_MAX;
+    e &= ~(uintptr_t)7;
+    if (e <= b + sizeof(ob_heap))
+        return NULL;
+    if (e - b > 0x80000000u) /* extent sizes are 32-bit */
+        e = b + 0x80000000u;
+    uintptr_t slot0 = b & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+    size_t nslots = (size_t)((e - slot0 + OB_ARENA_SIZE - 1) / OB_ARENA_SIZE);
+    size_t hsize = HP_ROUND8(sizeof(ob_heap) + nslots * sizeof(hp_arena));
+    if (hsize + HP_EXT_MIN > e - b)
+        return NULL;
+    uintptr_t raw = b + hsize;
+    /* At least one arena must fit, with valid leftovers on both sides. */
+    uintptr_t w = (raw + OB_ARENA_SIZE - 1) & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+    if (w != raw && w - raw < HP_EXT_MIN)
+        w += OB_ARENA_SIZE;
+    if (w + OB_ARENA_SIZE > e || (e - w - OB_ARENA_SIZE != 0 && e - w - OB_ARENA_SIZE < HP_EXT_MIN))
+        if (w + 2 * (uintptr_t)OB_ARENA_SIZE > e)
+            return NULL;
+
+    ob_heap *h = (ob_heap *)b;
+    memset(h, 0, hsize);
+    h->magic = HP_MAGIC;
+    h->nslots = (uint32_t)nslots;
+    h->base = (char *)b;
+    h->raw = (char *)raw;
+    h->end = (char *)e;
+    h->slot0 = slot0;
+    h->max_large = (size_t)(e - raw) - HP_EXT_HDR;
+    hp_raw_init(h);
+    return h;
+}
+
+/* ---- allocation ---- */
+
+static void *large_alloc(ob_heap *h, size_t n)
+{
+    size_t need = HP_ROUND8(n) + HP_EXT_HDR;
+    char *x = hp_raw_alloc(h, need);
+    if (!x && h->spare) {
+        /* The spare arena is only a cache: give it back and retry. */
+        hp_arena *a = h->spare;
+        h->spare = NULL;
+        hp_arena_put(h, a);
+        x = hp_raw_alloc(h, need);
+    }
+    if (!x)
+        return NULL;
+    size_t payload = (((hp_ext *)x)->size & ~(size_t)7) - HP_EXT_HDR;
+    h->held += payload;
+    if (h->held > h->peak)
+        h->peak = h->held;
+    h->requested_total += n;
+    h->held_total += payload;
+    return x + HP_EXT_HDR;
+}
+
+static void *try_alloc(ob_heap *h, size_t n)
+{
+    if (n <= OB_SMALL_LIMIT) {
+        size_t c = (n - 1) >> 3;
+        hp_pool *pool = h->usedpools[c];
+        if (!pool && !(pool = pool_new(h, c))) {
+            /* A spare arena would have been used; nothing else to give back. */
+            return NULL;
+        }
+        return pool_pop(h, pool, c, n);
+    }
+    return large_alloc(h, n);
+}
+
+static void *alloc_slow(ob_heap *h, size_t n)
+{
+    if (n == 0) {
+        hp_error(h, "ob_heap_alloc: size 0");
+        return NULL;
+    }
+    if (n > OB_SMALL_LIMIT && n > h->max_large) {
+        hp_error(h, "ob_heap_alloc: %lu bytes is more than this heap can ever serve (%lu at most)",
+                 (unsigned long)n, (unsigned long)h->max_large);
+        return NULL;
+    }
+    if (h->fail_armed) {
+        if (h->fail_after) {
+            h->fail_after--;
+        } else {
+            if (--h->fail_count == 0)
+                h->fail_armed = 0;
+            h->oom_count++;
+            hp_error(h, "ob_heap_alloc: injected failure (%lu bytes)", (unsigned long)n);
+            return NULL;
+        }
+    }
+    void *p = try_alloc(h, n);
+    if (!p && h->oom_fn && !h->in_oom) {
+        h->in_oom = 1;
+        int freed = h->oom_fn(h, n, h->oom_ctx);
+        h->in_oom = 0;
+        if (freed)
+            p = try_alloc(h, n);
+    }
+    if (!p) {
+        h->oom_count++;
+        hp_error(h, "ob_heap_alloc: out of memory for %lu bytes (%lu bytes held)",
+                 (unsigned long)n, (unsigned long)h->held);
+    }
+    return p;
+}
+
+void *ob_heap_alloc(ob_heap *h, size_t n)
+{
+    size_t c = (n - 1) >> 3; /* n == 0 wraps to a huge class */
+    if (HP_LIKELY(c < OB_SIZE_CLASSES && !h->fail_armed)) {
+        hp_pool *pool = h->usedpools[c];
+        if (HP_LIKELY(pool != NULL))
+            return pool_pop(h, pool, c, n);
+    }
+    return alloc_slow(h, n);
+}
+
+/* ---- free ---- */
+
+static void large_free(ob_heap *h, char *p)
+{
+    char *x = p - HP_EXT_HDR;
+    size_t payload = (((hp_ext *)x)->size & ~(size_t)7) - HP_EXT_HDR;
+#if OB_CHECKED
+    memset(p, HP_POISON, payload);
+#endif
+    h->held -= payload;
+    hp_raw_free(h, x);
+}
+
+void ob_heap_free(ob_heap *h, void *p)
+{
+    if (!p)
+        return;
+#if OB_CHECKED
+    if (outside(h, p, "ob_heap_free"))
+        return;
+#endif
+    hp_arena *a = hp_slot(h, p);
+    if (HP_LIKELY(a->is_arena)) {
+        hp_pool *pool = (hp_pool *)((uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1));
+#if OB_CHECKED
+        if (!small_valid(h, a, pool, p, "ob_heap_free"))
+            return;
+#endif
+        small_free(h, pool, p);
+        return;
+    }
+#if OB_CHECKED
+    if (!large_valid(h, p, "ob_heap_free"))
+        return;
+#endif
+    large_free(h, p);
+}
+
+/* ---- sizes, realloc ---- */
+
+/* The usable size of live block p, or 0 after reporting misuse. */
+static size_t block_size_(const ob_heap *h, const void *vp, const char *op)
+{
+    const char *p = vp;
+#if OB_CHECKED
+    if (outside(h, p, op))
+        return 0;
+#else
+    (void)op;
+#endif
+    const hp_arena *a = hp_slot(h, p);
+    if (a->is_arena) {
+        const hp_pool *pool = (const hp_pool *)((uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1));
+#if OB_CHECKED
+        if (!small_valid(h, a, pool, p, op))
+            return 0;
+#endif
+        return HP_CLASS_SIZE(pool->cls);
+    }
+#if OB_CHECKED
+    if (!large_valid(h, p, op))
+        return 0;
+#endif
+    return (((const hp_ext *)(p - HP_EXT_HDR))->size & ~(size_t)7) - HP_EXT_HDR;
+}
+
+size_t ob_heap_block_size(const ob_heap *h, const void *p)
+{
+    return p ? block_size_(h, p, "ob_heap_block_size") : 0;
+}
+
+int ob_heap_contains(const ob_heap *h, const void *p)
+{
+    return (const char *)p >= h->base && (const char *)p < h->end;
+}
+
+void *ob_heap_realloc(ob_heap *h, void *p, size_t n)
+{
+    if (!p)
+        return ob_heap_alloc(h, n);
+    if (n == 0) {
+        ob_heap_free(h, p);
+        return NULL;
+    }
+    size_t old = block_size_(h, p, "ob_heap_realloc");
+    if (old == 0)
+        return NULL; /* misuse reported, nothing changed */
+    if (old <= OB_SMALL_LIMIT && hp_slot(h, p)->is_arena) {
+        if (n <= old && n + 8 > old) {
+            h->requested_total += n;
+            h->held_total += old;
+            return p; /* same class: keep the block */
+        }
+    } else if (n > OB_SMALL_LIMIT && n <= h->max_large) {
+        char *x = (char *)p - HP_EXT_HDR;
+        size_t need = HP_ROUND8(n) + HP_EXT_HDR;
+        int kept = 0;
+        if (need <= old + HP_EXT_HDR) {
+            hp_raw_shrink(h, x, need);
+            kept = 1;
+        } else {
+            kept = hp_raw_grow(h, x, need);
+        }
+        if (kept) {
+            size_t now = (((hp_ext *)x)->size & ~(size_t)7) - HP_EXT_HDR;
+            h->held = h->held - old + now;
+            if (h->held > h->peak)
+                h->peak = h->held;
+            h->requested_total += n;
+            h->held_total += now;
+            return p;
+        }
+    }
+    void *q = ob_heap_alloc(h, n);
+    if (!q)
+        return NULL;
+    memcpy(q, p, old < n ? old : n);
+    ob_heap_free(h, p);
+    return q;
+}
+
+/* ---- failure control ---- */
+
+void ob_heap_oom_handler_set(ob_heap *h, ob_heap_oom_fn fn, void *ctx)
+{
+    h->oom_fn = fn;
+    h->oom_ctx = ctx;
+}
+
+void ob_heap_fail_set(ob_heap *h, uint32_t after, uint32_t count)
+{
+    h->fail_after = after;
+    h->fail_count = count;
+    h->fail_armed = count > 0;
+}
+
+const char *ob_heap_last_error(const ob_heap *h)
+{
+    return h->last_error ? h->last_error : "";
+}
+
+void ob_heap_trim(ob_heap *h)
+{
+    if (h->spare) {
+        hp_arena *a = h->spare;
+        h->spare = NULL;
+        hp_arena_put(h, a);
+    }
+}

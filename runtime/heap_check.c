@@ -1,0 +1,381 @@
+/* heap_check.c - the heap's whole-heap checker, its cheap self-check, its
+ * statistics and its printable summary. Nothing here writes to the heap.
+ *
+ * The checker walks the raw layer's extents from bottom to top (R1, R2, R4),
+ * every arena's pools and every pool's free list (A1, P1, P2, P4), then the
+ * bins (R3), usedpools (P3) and the usable arena list (A2, A3), and recounts
+ * what the counters claim. Every walk has a bound derived from the heap's
+ * size, so corrupted links give a message, not a hang.
+ */
+#include <string.h>
+
+#include "heap_int.h"
+
+typedef struct check_acc {
+    size_t held;
+    uint32_t nonfull[OB_SIZE_CLASSES]; /* pools with a free block, per class */
+    uint32_t usable;                   /* arenas that belong on the usable list */
+    uint32_t empty;                    /* arenas with every pool free */
+    uint32_t pools;                    /* pools in use */
+} check_acc;
+
+static const char *check_pool(const hp_pool *pool, check_acc *acc)
+{
+    if (pool->cls >= OB_SIZE_CLASSES)
+        return "P1: a pool in use has a size class out of range";
+    size_t size = HP_CLASS_SIZE(pool->cls);
+    size_t next = pool->nextoffset;
+    if (next < HP_POOL_HDR + size || next > OB_POOL_SIZE || (next - HP_POOL_HDR) % size != 0)
+        return "P1: a pool's nextoffset is not a block boundary inside the pool";
+    size_t carved = (next - HP_POOL_HDR) / size;
+    if (pool->count == 0 || pool->count > carved)
+        return "P1: a pool in use counts 0 blocks, or more than it carved";
+    size_t nf = 0;
+    for (size_t off = pool->freeblock; off != 0;) {
+        if (++nf > carved)
+            return "P4: a pool's free list is longer than its carved blocks (a cycle?)";
+        if (off < HP_POOL_HDR || off >= next || (off - HP_POOL_HDR) % size != 0)
+            return "P4: a free-list link is not a carved block of its pool";
+        const char *b = (const char *)pool + off;
+        uint32_t w = *(const uint32_t *)b;
+        if ((w >> 16) != HP_FREE_TAG)
+            return "P4: a free block lost its tag (written after free?)";
+#if OB_CHECKED
+        if (*(const uint32_t *)(b + 4) != HP_POISON32)
+            return "P4: a free block's poison was overwritten (use after free)";
+#endif
+        off = w & 0xFFFFu;
+    }
+    if (pool->count + nf != carved)
+        return "P1: blocks in use plus free blocks differ from the blocks carved";
+    if (pool->freeblock == 0 && next + size <= OB_POOL_SIZE)
+        return "P2: a pool is marked full but could still carve a block";
+    if (pool->freeblock != 0)
+        acc->nonfull[pool->cls]++;
+    acc->held += (size_t)pool->count * size;
+    acc->pools++;
+    return NULL;
+}
+
+static const char *check_arena(const hp_arena *a, const char *base, check_acc *acc)
+{
+    if (a->nfree > OB_POOLS_PER_ARENA || a->ncarved > OB_POOLS_PER_ARENA)
+        return "A1: an arena's pool counts are out of range";
+    unsigned listed = 0;
+    for (const hp_pool *p = a->freepools; p; p = p->next) {
+        if (++listed > a->ncarved)
+            return "A1: an arena's free-pool list is longer than its carved pools (a cycle?)";
+        size_t off = (size_t)((const char *)p - base);
+        if ((const char *)p < base || off % OB_POOL_SIZE != 0 || off / OB_POOL_SIZE >= a->ncarved)
+            return "A1: an arena's free-pool list holds a pool it did not carve";
+        if (p->state != HP_POOL_FREE)
+            return "A1: an arena's free-pool list holds a pool in use";
+    }
+    if (listed + (OB_POOLS_PER_ARENA - a->ncarved) != a->nfree)
+        return "A1: an arena's nfree differs from its free and uncarved pools";
+    unsigned freestate = 0;
+    for (unsigned i = 0; i < a->ncarved; i++) {
+        const hp_pool *p = (const hp_pool *)(base + (size_t)i * OB_POOL_SIZE);
+        if (p->state == HP_POOL_FREE) {
+            freestate++;
+            continue;
+        }
+        if (p->state != HP_POOL_USED)
+            return "P1: a carved pool is neither in use nor free";
+        const char *m = check_pool(p, acc);
+        if (m)
+            return m;
+    }
+    if (freestate != listed)
+        return "A1: a free pool is missing from its arena's free-pool list";
+    if (a->nfree == OB_POOLS_PER_ARENA)
+        acc->empty++;
+    else if (a->nfree > 0)
+        acc->usable++;
+    return NULL;
+}
+
+const char *ob_heap_check(const ob_heap *h)
+{
+    if (!h || h->magic != HP_MAGIC)
+        return "handle: bad magic (not a heap, or overwritten)";
+    if (!(h->base < h->raw && h->raw < h->end))
+        return "handle: range bounds out of order";
+    check_acc acc;
+    memset(&acc, 0, sizeof acc);
+
+    /* R1, R2, R4 and the arenas, bottom to top. */
+    size_t prev = 0, nfree = 0, steps = 0, maxsteps = (size_t)(h->end - h->raw) / 8 + 1;
+    uint32_t narenas = 0;
+    int prev_free = 0;
+    const char *x = h->raw;
+    while (x < h->end) {
+        if (++steps > maxsteps)
+            return "R1: the extent walk does not end";
+        size_t size;
+        if (hp_is_arena_at(h, x)) {
+            const hp_arena *a = hp_slot(h, x);
+            if (a->prev_size != prev)
+                return "R1: an arena's prev_size differs from the extent below it";
+            const char *m = check_arena(a, x, &acc);
+            if (m)
+                return m;
+            narenas++;
+            size = OB_ARENA_SIZE;
+            prev_free = 0;
+        } else {
+            const hp_ext *e = (const hp_ext *)x;
+            size = e->size & ~(size_t)7;
+            if (e->prev != prev)
+                return "R1: an extent's prev differs from the size of the extent below it";
+            if (e->size & 6u)
+                return "R4: an extent's size is not a multiple of 8";
+            if (size < HP_EXT_MIN || size > (size_t)(h->end - x))
+                return "R4: an extent's size is out of range";
+            if (e->size & HP_EXT_USED) {
+                acc.held += size - HP_EXT_HDR;
+                prev_free = 0;
+            } else {
+                if (prev_free)
+                    return "R2: two free extents are adjacent (not coalesced)";
+                prev_free = 1;
+                nfree++;
+            }
+        }
+        prev = size;
+        x += size;
+    }
+    if (x != h->end)
+        return "R1: the extents overrun the end of the heap";
+    uint32_t flagged = 0;
+    for (uint32_t i = 0; i < h->nslots; i++)
+        flagged += h->slots[i].is_arena != 0;
+    if (flagged != narenas)
+        return "R1: an arena-table entry marks a slot that is not an arena of the walk";
+    if (narenas != h->arenas)
+        return "counters: the arena count differs from the arenas found";
+
+    /* R3: bins. */
+    size_t listed = 0;
+    for (unsigned k = 0; k < HP_BINS; k++) {
+        const hp_free *f = h->bins[k], *pv = NULL;
+        if ((f != NULL) != ((h->binmask >> k) & 1u))
+            return "R3: a binmask bit disagrees with its bin";
+        for (; f; pv = f, f = f->next) {
+            if (++listed > nfree)
+                return "R3: the bins hold more entries than there are free extents (a cycle?)";
+            const char *fx = (const char *)f;
+            if (fx < h->raw || fx >= h->end || ((uintptr_t)fx & 7) != 0 || hp_is_arena_at(h, fx))
+                return "R3: a bin entry is not a free extent of this heap";
+            if (f->x.size & HP_EXT_USED)
+                return "R3: a bin holds an extent in use";
+            if (hp_floor_log2(f->x.size) != k)
+                return "R3: a free extent is in the wrong bin";
+            if (f->prev != pv)
+                return "R3: a bin's back link is wrong";
+        }
+    }
+    if (listed != nfree)
+        return "R3: a free extent is missing from the bins";
+
+    /* P3: usedpools. */
+    size_t maxpools = (size_t)h->nslots * OB_POOLS_PER_ARENA;
+    for (unsigned c = 0; c < OB_SIZE_CLASSES; c++) {
+        size_t n = 0;
+        const hp_pool *pv = NULL;
+        for (const hp_pool *p = h->usedpools[c]; p; pv = p, p = p->next) {
+            if (++n > maxpools)
+                return "P3: a usedpools list does not end (a cycle?)";
+            if (!ob_heap_contains(h, p) || !hp_slot(h, p)->is_arena || p->state != HP_POOL_USED)
+                return "P3: usedpools holds something that is not a pool in use";
+            if (p->cls != c)
+                return "P3: a pool is on the usedpools list of another class";
+            if (p->freeblock == 0)
+                return "P3: a full pool is on usedpools";
+            if (p->prev != pv)
+                return "P3: a usedpools back link is wrong";
+        }
+        if (n != acc.nonfull[c])
+            return "P3: a pool with a free block is missing from usedpools";
+    }
+
+    /* A2, A3: the usable list and the spare. */
+    size_t n = 0;
+    const hp_arena *pv = NULL;
+    for (const hp_arena *a = h->usable; a; pv = a, a = a->next) {
+        if (++n > h->nslots)
+            return "A2: the usable list does not end (a cycle?)";
+        if (a < h->slots || a >= h->slots + h->nslots || !a->is_arena)
+            return "A2: the usable list holds something that is not an arena";
+        if (a->nfree == 0 || a->nfree >= OB_POOLS_PER_ARENA)
+            return "A2: a full or empty arena is on the usable list";
+        if (a->prev != pv)
+            return "A2: a usable-list back link is wrong";
+        if (pv && pv->nfree > a->nfree)
+            return "A2: the usable list is not sorted by free pools (most used first)";
+        if (a == h->spare)
+            return "A3: the spare arena is on the usable list";
+        if (h->lasta[a->nfree] == NULL)
+            return "A2: lasta misses a free-pool count present on the list";
+        if ((!a->next || a->next->nfree != a->nfree) && h->lasta[a->nfree] != a)
+            return "A2: lasta does not point at the last arena of its count";
+    }
+    if (n != acc.usable)
+        return "A2: an arena with some free pools is missing from the usable list";
+    for (unsigned k = 0; k <= OB_POOLS_PER_ARENA; k++) {
+        const hp_arena *l = h->lasta[k];
+        if (l && (l->nfree != k || !l->is_arena || (k == 0 || k == OB_POOLS_PER_ARENA)))
+            return "A2: lasta points at an arena of another count";
+    }
+    if (h->spare) {
+        const hp_arena *s = h->spare;
+        if (s < h->slots || s >= h->slots + h->nslots || !s->is_arena)
+            return "A3: the spare is not an arena";
+        if (s->nfree != OB_POOLS_PER_ARENA)
+            return "A3: the spare arena has pools in use";
+    }
+    if (acc.empty != (h->spare ? 1u : 0u))
+        return "A3: an empty arena is neither the spare nor given back";
+
+    /* Counters. */
+    if (acc.held != h->held)
+        return "counters: bytes held differ from the live blocks found";
+    if (h->peak < h->held)
+        return "counters: peak is below bytes held";
+    return NULL;
+}
+
+int ob_heap_invariants_hold(const ob_heap *h)
+{
+    if (!h || h->magic != HP_MAGIC || !(h->base < h->raw && h->raw < h->end))
+        return 0;
+    if (h->held > (size_t)(h->end - h->raw) || h->peak < h->held)
+        return 0;
+    for (unsigned k = 0; k < HP_BINS; k++) {
+        const hp_free *f = h->bins[k];
+        if ((f != NULL) != ((h->binmask >> k) & 1u))
+            return 0;
+        if (f && (!ob_heap_contains(h, f) || f->prev || (f->x.size & HP_EXT_USED) ||
+                  hp_floor_log2(f->x.size) != k))
+            return 0;
+    }
+    for (unsigned c = 0; c < OB_SIZE_CLASSES; c++) {
+        const hp_pool *p = h->usedpools[c];
+        if (p && (!ob_heap_contains(h, p) || p->state != HP_POOL_USED || p->cls != c || p->prev ||
+                  p->freeblock == 0))
+            return 0;
+    }
+    const hp_arena *u = h->usable;
+    if (u && (u < h->slots || u >= h->slots + h->nslots || u->prev || u->nfree == 0 ||
+              u->nfree >= OB_POOLS_PER_ARENA))
+        return 0;
+    const hp_arena *s = h->spare;
+    if (s && (s < h->slots || s >= h->slots + h->nslots || s->nfree != OB_POOLS_PER_ARENA))
+        return 0;
+    return 1;
+}
+
+/* ---- statistics ---- */
+
+void ob_heap_stats_get(const ob_heap *h, ob_heap_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    st->capacity = (size_t)(h->end - h->raw);
+    st->overhead = (size_t)(h->raw - h->base);
+    for (unsigned c = 0; c < OB_SIZE_CLASSES; c++)
+        st->classes[c].block_size = (uint32_t)HP_CLASS_SIZE(c);
+    size_t largest = 0;
+    for (const char *x = h->raw; x < h->end;) {
+        size_t size = hp_ext_size(h, x);
+        if (size == 0)
+            break; /* corrupted: the checker says more */
+        if (hp_is_arena_at(h, x)) {
+            const hp_arena *a = hp_slot(h, x);
+            if (a->nfree == OB_POOLS_PER_ARENA)
+                st->arenas_free++;
+            else
+                st->arenas_used++;
+            st->pools_free += a->nfree;
+            for (unsigned i = 0; i < a->ncarved; i++) {
+                const hp_pool *p = (const hp_pool *)(x + (size_t)i * OB_POOL_SIZE);
+                if (p->state != HP_POOL_USED || p->cls >= OB_SIZE_CLASSES)
+                    continue;
+                ob_heap_class_stats *cs = &st->classes[p->cls];
+                st->pools_used++;
+                cs->pools++;
+                cs->blocks_used += p->count;
+                cs->blocks_free += (uint32_t)(HP_CAPACITY(p->cls) - p->count);
+            }
+        } else if (((const hp_ext *)x)->size & HP_EXT_USED) {
+            st->large_count++;
+            st->large_bytes += size - HP_EXT_HDR;
+        } else {
+            st->free_extents++;
+            st->free_bytes += size;
+            if (size > largest)
+                largest = size;
+        }
+        x += size;
+    }
+    if (h->spare) {
+        /* Allocation gives the spare back before failing: count what that would merge. */
+        const char *x = hp_arena_addr(h, h->spare);
+        size_t size = OB_ARENA_SIZE, below = h->spare->prev_size;
+        if (hp_ext_is_free(h, x + OB_ARENA_SIZE))
+            size += hp_ext_size(h, x + OB_ARENA_SIZE);
+        if (below && hp_ext_is_free(h, x - below))
+            size += below;
+        if (size > largest)
+            largest = size;
+    }
+    st->largest_free = largest > HP_EXT_HDR ? largest - HP_EXT_HDR : 0;
+    st->arenas_total = st->arenas_used + st->arenas_free;
+    st->bytes_held = h->held;
+    st->bytes_peak = h->peak;
+    st->requested_total = h->requested_total;
+    st->held_total = h->held_total;
+    st->oom_count = h->oom_count;
+}
+
+/* ---- summary ---- */
+
+size_t ob_heap_summary(const ob_heap *h, ob_fmt_sink sink, void *ctx)
+{
+    ob_heap_stats st;
+    ob_heap_stats_get(h, &st);
+    size_t n = 0;
+    n += ob_fmt(sink, ctx,
+                "heap %p: %lu bytes (+%lu handle), arena %u B, pool %u B, small <= %u B\n",
+                (const void *)h, (unsigned long)st.capacity, (unsigned long)st.overhead,
+                (unsigned)OB_ARENA_SIZE, (unsigned)OB_POOL_SIZE, (unsigned)OB_SMALL_LIMIT);
+    n += ob_fmt(sink, ctx, "  held %lu B (peak %lu B); large %lu objects, %lu B; oom %lu\n",
+                (unsigned long)st.bytes_held, (unsigned long)st.bytes_peak,
+                (unsigned long)st.large_count, (unsigned long)st.large_bytes,
+                (unsigned long)st.oom_count);
+    n += ob_fmt(sink, ctx, "  arenas %lu used, %lu free; pools %lu used, %lu free\n",
+                (unsigned long)st.arenas_used, (unsigned long)st.arenas_free,
+                (unsigned long)st.pools_used, (unsigned long)st.pools_free);
+    n += ob_fmt(sink, ctx, "  free %lu B in %lu extents, largest allocatable %lu B\n",
+                (unsigned long)st.free_bytes, (unsigned long)st.free_extents,
+                (unsigned long)st.largest_free);
+    for (unsigned c = 0; c < OB_SIZE_CLASSES; c++) {
+        const ob_heap_class_stats *cs = &st.classes[c];
+        if (cs->pools == 0)
+            continue;
+        n += ob_fmt(sink, ctx, "  class %3u B: %lu pools, %lu used, %lu free\n",
+                    (unsigned)cs->block_size, (unsigned long)cs->pools,
+                    (unsigned long)cs->blocks_used, (unsigned long)cs->blocks_free);
+    }
+    return n;
+}
+
+static void write_sink(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    ob_write(s, n);
+}
+
+void ob_heap_print(const ob_heap *h)
+{
+    ob_heap_summary(h, write_sink, NULL);
+}

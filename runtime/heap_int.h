@@ -1,0 +1,178 @@
+/* heap_int.h - the heap's private layout, shared by runtime/heap*.c only.
+ *
+ * The managed range, low to high (see docs/memory.md for the pictures):
+ *
+ *   base                                                               end
+ *   | ob_heap + arena table | extent | extent | ARENA | extent | ARENA |..|
+ *                           ^raw
+ *
+ * Raw layer. [raw, end) is tiled by extents with no gaps. An extent is
+ * either an ARENA (exactly OB_ARENA_SIZE bytes at an OB_ARENA_SIZE-aligned
+ * address, marked in the arena table; it carries no header, so arenas may
+ * sit side by side) or a headered extent: a large object in use or a free
+ * extent. Headered extents start with hp_ext; free ones also carry the
+ * links of their size bin (hp_free).
+ * Invariants:
+ *   R1 the extents tile [raw, end) exactly; each one's `prev` (or its arena
+ *      table entry's prev_size) is the size of the extent just below it
+ *      (0 for the first);
+ *   R2 no two free extents are adjacent (freeing coalesces at once);
+ *   R3 every free extent is on exactly one bin list, bin floor(log2(size)),
+ *      and bit k of binmask is set iff bin k is non-empty;
+ *   R4 an extent is at least HP_EXT_MIN bytes and a multiple of 8.
+ *
+ * Arenas. An arena is OB_POOLS_PER_ARENA pools; its descriptor lives in the
+ * arena table (one entry per arena-aligned slot of the range, like
+ * CPython's arena_object array), so every pool of an arena is alike.
+ * Invariants:
+ *   A1 nfree = pools on the arena's freepools list + pools never carved
+ *      (pools [ncarved, OB_POOLS_PER_ARENA) are untouched memory);
+ *   A2 arenas with 0 < nfree < OB_POOLS_PER_ARENA are on the usable list,
+ *      sorted by nfree ascending (most used first, so allocation drains
+ *      nearly-full arenas and nearly-empty ones can empty out);
+ *      lasta[k] is the last arena on it with nfree == k (or NULL);
+ *   A3 an arena with every pool free is the one spare (h->spare), off the
+ *      usable list; any other wholly-free arena has gone back to the raw
+ *      layer; an arena with no free pool is on no list.
+ *
+ * Pools. A pool is OB_POOL_SIZE bytes at an OB_POOL_SIZE-aligned address: a
+ * header, then blocks of one size class from offset HP_POOL_HDR.
+ * Invariants:
+ *   P1 a pool in use has 1 <= count <= capacity and state HP_POOL_USED;
+ *      blocks at offsets below nextoffset have been carved: each is either
+ *      in use or on the pool's free list; blocks above were never touched;
+ *   P2 freeblock is 0 exactly when the pool is full; otherwise it is the
+ *      offset of a free block (one is carved eagerly when the list empties);
+ *   P3 the pools with a free block are exactly those on usedpools[cls]
+ *      (doubly linked, so an emptied pool leaves in O(1));
+ *   P4 a free block's first word is HP_FREE_TAG << 16 | next-offset (0 ends
+ *      the list); in checked builds the rest of the block holds HP_POISON.
+ */
+#ifndef OB_HEAP_INT_H
+#define OB_HEAP_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ob_config.h"
+#include "ob_fmt.h"
+#include "ob_heap.h"
+#include "ob_hooks.h"
+
+#define HP_ROUND8(n) (((n) + (size_t)7) & ~(size_t)7)
+
+/* ---- raw layer ---- */
+typedef struct hp_ext {
+    uint32_t size; /* bytes including this header, a multiple of 8; bit 0: in use */
+    uint32_t prev; /* size of the extent just below, 0 for the first */
+} hp_ext;
+#define HP_EXT_USED 1u
+#define HP_EXT_HDR ((size_t)sizeof(hp_ext))
+
+typedef struct hp_free {
+    hp_ext x;
+    struct hp_free *next, *prev; /* bin list */
+} hp_free;
+#define HP_EXT_MIN HP_ROUND8(sizeof(hp_free))
+#define HP_BINS 32
+
+/* ---- pools and blocks ---- */
+typedef struct hp_pool {
+    uint16_t freeblock;  /* offset of the first free block; 0: pool full (P2) */
+    uint16_t nextoffset; /* offset of the first block never carved */
+    uint16_t count;      /* blocks in use */
+    uint8_t cls;         /* size class: blocks of (cls + 1) * 8 bytes */
+    uint8_t state;       /* HP_POOL_USED or HP_POOL_FREE */
+    struct hp_pool *next, *prev; /* usedpools[cls]; `next` also links freepools */
+} hp_pool;
+#define HP_POOL_HDR HP_ROUND8(sizeof(hp_pool))
+#define HP_POOL_USED 0xA5u
+#define HP_POOL_FREE 0x5Au
+#define HP_FREE_TAG 0xF5EEu
+#define HP_POISON 0xDBu
+#define HP_POISON32 0xDBDBDBDBu
+
+#define HP_CLASS_SIZE(c) ((size_t)((c) + 1u) * 8u)
+#define HP_CAPACITY(c) ((OB_POOL_SIZE - HP_POOL_HDR) / HP_CLASS_SIZE(c))
+
+/* One entry per arena-aligned slot of the range. */
+typedef struct hp_arena {
+    uint8_t is_arena; /* 1: this slot is an arena of the raw layer */
+    uint8_t nfree;    /* free pools (A1) */
+    uint8_t ncarved;  /* pools carved so far */
+    uint8_t spare_;
+    uint32_t prev_size; /* raw layer: size of the extent just below (R1) */
+    hp_pool *freepools; /* pools returned to the arena, singly linked */
+    struct hp_arena *next, *prev; /* the usable list (A2) */
+} hp_arena;
+
+#define HP_MAGIC 0x0B0B4EA9u
+
+struct ob_heap {
+    uint32_t magic;
+    uint32_t nslots;
+    char *base;       /* start of the managed range (the handle is here) */
+    char *raw;        /* first extent */
+    char *end;        /* end of the range */
+    uintptr_t slot0;  /* arena-aligned address of slot 0 (<= base) */
+    size_t max_large; /* the largest request the range could ever serve */
+
+    hp_pool *usedpools[OB_SIZE_CLASSES];
+    hp_arena *usable;
+    hp_arena *lasta[OB_POOLS_PER_ARENA + 1];
+    hp_arena *spare;
+    hp_free *bins[HP_BINS];
+    uint32_t binmask;
+
+    /* statistics */
+    size_t held, peak;                 /* bytes in live blocks */
+    size_t requested_total, held_total; /* cumulative, modulo 2^(8*sizeof(size_t)) */
+    uint32_t oom_count;
+    uint32_t arenas;                   /* arenas taken from the raw layer */
+
+    /* failures: injection and the out-of-memory handler */
+    uint32_t fail_after, fail_count;
+    ob_heap_oom_fn oom_fn;
+    void *oom_ctx;
+    uint8_t fail_armed, in_oom;
+    const char *last_error;
+    char msg[112];
+
+    hp_arena slots[]; /* nslots entries */
+};
+
+/* ---- helpers shared by the heap files ---- */
+static inline hp_arena *hp_slot(const ob_heap *h, const void *p)
+{
+    return (hp_arena *)&h->slots[((uintptr_t)p - h->slot0) / OB_ARENA_SIZE];
+}
+static inline char *hp_arena_addr(const ob_heap *h, const hp_arena *a)
+{
+    return (char *)(h->slot0 + (uintptr_t)(a - h->slots) * OB_ARENA_SIZE);
+}
+/* True when an arena starts exactly at x (x inside [raw, end)). */
+static inline int hp_is_arena_at(const ob_heap *h, const char *x)
+{
+    return ((uintptr_t)x & (OB_ARENA_SIZE - 1)) == 0 && x < h->end && hp_slot(h, x)->is_arena;
+}
+static inline unsigned hp_floor_log2(size_t v)
+{
+    return 31u - (unsigned)__builtin_clz((unsigned)v);
+}
+
+/* heap_raw.c */
+void hp_raw_init(ob_heap *h);
+char *hp_raw_alloc(ob_heap *h, size_t need);        /* a used extent of >= need bytes */
+void hp_raw_free(ob_heap *h, char *x);              /* x: a used headered extent */
+int hp_raw_grow(ob_heap *h, char *x, size_t need);   /* in place; 1 on success */
+void hp_raw_shrink(ob_heap *h, char *x, size_t need);
+hp_arena *hp_arena_get(ob_heap *h);
+void hp_arena_put(ob_heap *h, hp_arena *a);
+size_t hp_ext_size(const ob_heap *h, const char *x);
+int hp_ext_is_free(const ob_heap *h, const char *x);
+size_t hp_prev_size_(const ob_heap *h, const char *x); /* recorded size below x */
+
+/* heap.c */
+void hp_error(ob_heap *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif /* OB_HEAP_INT_H */

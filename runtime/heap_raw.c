@@ -1,0 +1,278 @@
+/* heap_raw.c - the raw layer: whole arenas and large objects over one range.
+ *
+ * Free space is kept as extents in 32 power-of-two bins (bin k holds sizes
+ * in [2^k, 2^(k+1))). A large request of r bytes (header included) takes the
+ * first extent of the lowest non-empty bin >= ceil(log2 r): every extent
+ * there fits, so the choice is O(1) (half-fit, as in o1heap). Only when all
+ * those bins are empty does it look through bin floor(log2 r) for an extent
+ * that happens to be big enough (first fit, bounded by that bin's length):
+ * this can only turn a failure into a success, so the half-fit bound in
+ * docs/memory.md still holds. Freeing coalesces with both neighbours at
+ * once (invariant R2), in O(1).
+ *
+ * Large objects are cut from the low end of a free extent, arenas from its
+ * high end, so arenas cluster at the top of the heap and large objects at
+ * the bottom: a freed arena more often meets free space to merge with.
+ */
+#include <string.h>
+
+#include "heap_int.h"
+
+/* ---- extent accessors (arena-aware) ---- */
+
+size_t hp_ext_size(const ob_heap *h, const char *x)
+{
+    if (hp_is_arena_at(h, x))
+        return OB_ARENA_SIZE;
+    return ((const hp_ext *)x)->size & ~(size_t)7;
+}
+
+int hp_ext_is_free(const ob_heap *h, const char *x)
+{
+    return x < h->end && !hp_is_arena_at(h, x) && !(((const hp_ext *)x)->size & HP_EXT_USED);
+}
+
+static size_t prev_size_of(const ob_heap *h, const char *x)
+{
+    if (hp_is_arena_at(h, x))
+        return hp_slot(h, x)->prev_size;
+    return ((const hp_ext *)x)->prev;
+}
+
+static void prev_size_set(ob_heap *h, char *x, size_t v)
+{
+    if (x >= h->end)
+        return;
+    if (hp_is_arena_at(h, x))
+        hp_slot(h, x)->prev_size = (uint32_t)v;
+    else
+        ((hp_ext *)x)->prev = (uint32_t)v;
+}
+
+/* ---- bins ---- */
+
+static void bin_insert(ob_heap *h, hp_free *f)
+{
+    unsigned k = hp_floor_log2(f->x.size);
+    f->prev = NULL;
+    f->next = h->bins[k];
+    if (f->next)
+        f->next->prev = f;
+    h->bins[k] = f;
+    h->binmask |= 1u << k;
+}
+
+static void bin_remove(ob_heap *h, hp_free *f)
+{
+    unsigned k = hp_floor_log2(f->x.size);
+    if (f->prev)
+        f->prev->next = f->next;
+    else
+        h->bins[k] = f->next;
+    if (f->next)
+        f->next->prev = f->prev;
+    if (!h->bins[k])
+        h->binmask &= ~(1u << k);
+}
+
+/* Writes a free extent's header and files it. */
+static void free_make(ob_heap *h, char *x, size_t size, size_t prev)
+{
+    hp_free *f = (hp_free *)x;
+    f->x.size = (uint32_t)size;
+    f->x.prev = (uint32_t)prev;
+    bin_insert(h, f);
+}
+
+void hp_raw_init(ob_heap *h)
+{
+    size_t size = (size_t)(h->end - h->raw);
+    free_make(h, h->raw, size, 0);
+}
+
+/* [x, x + size) has become free; its lower neighbour has prev bytes.
+ * Merges with free neighbours (R2) and files the result. */
+static void release(ob_heap *h, char *x, size_t size, size_t prev)
+{
+    char *nx = x + size;
+    if (hp_ext_is_free(h, nx)) {
+        hp_free *n = (hp_free *)nx;
+        bin_remove(h, n);
+        size += n->x.size;
+    }
+    if (prev && hp_ext_is_free(h, x - prev)) {
+        hp_free *p = (hp_free *)(x - prev);
+        bin_remove(h, p);
+        x -= prev;
+        size += prev;
+        prev = p->x.prev;
+    }
+    free_make(h, x, size, prev);
+    prev_size_set(h, x + size, size);
+}
+
+/* Takes free extent f for a used extent of need bytes; the tail, if big
+ * enough, stays free. Returns the used extent. */
+static char *take_low(ob_heap *h, hp_free *f, size_t need)
+{
+    char *x = (char *)f;
+    size_t size = f->x.size, prev = f->x.prev;
+    bin_remove(h, f);
+    if (size - need >= HP_EXT_MIN) {
+        free_make(h, x + need, size - need, need);
+        prev_size_set(h, x + size, size - need);
+    } else {
+        need = size;
+    }
+    hp_ext *e = (hp_ext *)x;
+    e->size = (uint32_t)need | HP_EXT_USED;
+    e->prev = (uint32_t)prev;
+    return x;
+}
+
+static unsigned ceil_log2(size_t v)
+{
+    unsigned k = hp_floor_log2(v);
+    return ((size_t)1 << k) == v ? k : k + 1;
+}
+
+char *hp_raw_alloc(ob_heap *h, size_t need)
+{
+    if (need < HP_EXT_MIN)
+        need = HP_EXT_MIN;
+    unsigned k = ceil_log2(need);
+    if (k > HP_BINS)
+        return NULL;
+    uint32_t mask = k < HP_BINS ? h->binmask & ~((1u << k) - 1u) : 0;
+    if (mask)
+        return take_low(h, h->bins[__builtin_ctz(mask)], need);
+    /* Half-fit found nothing: first fit in the bin below, bounded by its length. */
+    for (hp_free *f = h->bins[k - 1]; f; f = f->next)
+        if (f->x.size >= need)
+            return take_low(h, f, need);
+    return NULL;
+}
+
+void hp_raw_free(ob_heap *h, char *x)
+{
+    hp_ext *e = (hp_ext *)x;
+    size_t size = e->size & ~(size_t)7;
+    e->size = (uint32_t)size; /* not in use: a stale pointer reads as a double free */
+    release(h, x, size, e->prev);
+}
+
+/* Shrinks used extent x to need bytes (need <= its size) when the cut-off
+ * tail can stand alone as a free extent. */
+void hp_raw_shrink(ob_heap *h, char *x, size_t need)
+{
+    hp_ext *e = (hp_ext *)x;
+    size_t size = e->size & ~(size_t)7;
+    if (need < HP_EXT_MIN)
+        need = HP_EXT_MIN;
+    if (size - need < HP_EXT_MIN)
+        return;
+    e->size = (uint32_t)need | HP_EXT_USED;
+    char *t = x + need;
+    hp_ext *te = (hp_ext *)t;
+    te->size = (uint32_t)(size - need);
+    te->prev = (uint32_t)need;
+    prev_size_set(h, x + size, size - need); /* release() fixes it again if it merges */
+    release(h, t, size - need, need);
+}
+
+/* Grows used extent x in place to at least need bytes by taking (part of)
+ * a free upper neighbour. Returns 1 on success, 0 (nothing changed) if not. */
+int hp_raw_grow(ob_heap *h, char *x, size_t need)
+{
+    hp_ext *e = (hp_ext *)x;
+    size_t size = e->size & ~(size_t)7;
+    char *nx = x + size;
+    if (!hp_ext_is_free(h, nx))
+        return 0;
+    hp_free *n = (hp_free *)nx;
+    size_t total = size + n->x.size;
+    if (total < need)
+        return 0;
+    bin_remove(h, n);
+    if (total - need >= HP_EXT_MIN) {
+        free_make(h, x + need, total - need, need);
+        prev_size_set(h, x + total, total - need);
+    } else {
+        need = total;
+        prev_size_set(h, x + total, total);
+    }
+    e->size = (uint32_t)need | HP_EXT_USED;
+    return 1;
+}
+
+/* ---- arenas ---- */
+
+/* The highest arena-aligned window inside free extent f whose leftovers
+ * below and above are each empty or a valid extent; NULL if none. */
+static char *arena_window(const hp_free *f)
+{
+    uintptr_t s = (uintptr_t)f, e = s + f->x.size;
+    if (e - s < OB_ARENA_SIZE)
+        return NULL;
+    uintptr_t w = (e - OB_ARENA_SIZE) & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+    for (int tries = 0; tries < 2 && w >= s; tries++, w -= OB_ARENA_SIZE) {
+        uintptr_t below = w - s, above = e - (w + OB_ARENA_SIZE);
+        if ((below == 0 || below >= HP_EXT_MIN) && (above == 0 || above >= HP_EXT_MIN))
+            return (char *)w;
+        if (w < OB_ARENA_SIZE)
+            break;
+    }
+    return NULL;
+}
+
+/* A fresh arena from the raw layer, or NULL. Bounded by the number of free
+ * extents of at least one arena's size (rare: once per arena's worth of
+ * pools, and the spare arena absorbs most churn). */
+hp_arena *hp_arena_get(ob_heap *h)
+{
+    unsigned k0 = hp_floor_log2(OB_ARENA_SIZE);
+    for (unsigned k = k0; k < HP_BINS; k++) {
+        if (!(h->binmask & (1u << k)))
+            continue;
+        for (hp_free *f = h->bins[k]; f; f = f->next) {
+            char *w = arena_window(f);
+            if (!w)
+                continue;
+            char *s = (char *)f;
+            size_t size = f->x.size, prev = f->x.prev;
+            size_t below = (size_t)(w - s), above = size - below - OB_ARENA_SIZE;
+            bin_remove(h, f);
+            if (below)
+                free_make(h, s, below, prev);
+            hp_arena *a = hp_slot(h, w);
+            memset(a, 0, sizeof *a);
+            a->is_arena = 1;
+            a->prev_size = (uint32_t)(below ? below : prev);
+            a->nfree = OB_POOLS_PER_ARENA;
+            if (above) {
+                free_make(h, w + OB_ARENA_SIZE, above, OB_ARENA_SIZE);
+                prev_size_set(h, s + size, above);
+            } else {
+                prev_size_set(h, s + size, OB_ARENA_SIZE);
+            }
+            h->arenas++;
+            return a;
+        }
+    }
+    return NULL;
+}
+
+/* Gives a wholly free arena back to the raw layer. */
+void hp_arena_put(ob_heap *h, hp_arena *a)
+{
+    char *x = hp_arena_addr(h, a);
+    size_t prev = a->prev_size;
+    memset(a, 0, sizeof *a);
+    h->arenas--;
+    release(h, x, OB_ARENA_SIZE, prev);
+}
+
+size_t hp_prev_size_(const ob_heap *h, const char *x)
+{
+    return prev_size_of(h, x);
+}

@@ -1,0 +1,899 @@
+/* test_heap - the heap's promises (issue 3), on the host and on every board:
+ * exact layouts, each invariant, the lifecycle of pools and arenas, bad
+ * input, misuse caught with its message, the checker catching corruption,
+ * several heaps at once, and a seeded random run against a shadow model with
+ * the whole-heap check after every operation.
+ *
+ * White-box: the corruption and layout tests read the private layout
+ * (runtime/heap_int.h). Heaps live in a static array on the host and in the
+ * linker heap (k_board()) on boards, so small boards keep their RAM. */
+#include <string.h>
+
+#include "../../runtime/heap_int.h"
+#include "k.h"
+#include "ob_config.h"
+#include "ob_fmt.h"
+#include "ob_heap.h"
+#include "ob_hooks.h"
+#include "t.h"
+
+/* ---- memory for test heaps ---- */
+
+#ifdef OB_HOST
+static _Alignas(OB_ARENA_SIZE) unsigned char host_mem[1024 * 1024];
+#endif
+
+static unsigned char *region(size_t *size)
+{
+#ifdef OB_HOST
+    *size = sizeof host_mem;
+    return host_mem;
+#else
+    const k_board_info *b = k_board();
+    *size = (size_t)(b->heap_end - b->heap_start);
+    return (unsigned char *)b->heap_start;
+#endif
+}
+
+/* A fresh heap over at most `want` bytes of the test region. */
+static ob_heap *fresh(size_t want)
+{
+    size_t avail;
+    unsigned char *m = region(&avail);
+    ob_heap *h = ob_heap_init(m, want < avail ? want : avail);
+    T_ASSERT(h != NULL);
+    return h;
+}
+
+#define CHECK(h)                                                               \
+    do {                                                                       \
+        const char *m_ = ob_heap_check(h);                                    \
+        if (m_)                                                                \
+            t_fail(__FILE__, __LINE__, "heap check: %s", m_);                  \
+    } while (0)
+
+static ob_heap_stats st_a, st_b; /* static: small stacks */
+
+static uintptr_t arena_of(const void *p) { return (uintptr_t)p & ~(uintptr_t)(OB_ARENA_SIZE - 1); }
+static uintptr_t pool_of(const void *p) { return (uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1); }
+
+/* The figures that must come back after everything is freed. */
+static void same_figures(const ob_heap_stats *a, const ob_heap_stats *b)
+{
+    T_EQ(a->capacity, b->capacity);
+    T_EQ(a->bytes_held, b->bytes_held);
+    T_EQ(a->arenas_used, b->arenas_used);
+    T_EQ(a->arenas_free, b->arenas_free);
+    T_EQ(a->pools_used, b->pools_used);
+    T_EQ(a->large_count, b->large_count);
+    T_EQ(a->free_bytes, b->free_bytes);
+    T_EQ(a->free_extents, b->free_extents);
+    T_EQ(a->largest_free, b->largest_free);
+}
+
+/* ---- panic hook that records and returns ---- */
+
+static ob_hooks saved_hooks;
+static int panics;
+static char panic_msg[160];
+
+static void record_panic(const char *file, int line, const char *what)
+{
+    (void)file;
+    (void)line;
+    panics++;
+    ob_snprintf(panic_msg, sizeof panic_msg, "%s", what);
+}
+
+static void hook_panics(void)
+{
+    saved_hooks = *ob_hooks_get();
+    ob_hooks h = saved_hooks;
+    h.panic = record_panic;
+    ob_hooks_set(&h);
+    panics = 0;
+    panic_msg[0] = 0;
+}
+
+static void unhook_panics(void)
+{
+    ob_hooks_set(&saved_hooks);
+}
+
+/* ---- geometry and init ---- */
+
+static void test_geometry(void)
+{
+    T_EQ(OB_ARENA_SIZE % OB_POOL_SIZE, 0);
+    T_EQ(OB_POOLS_PER_ARENA * OB_POOL_SIZE, OB_ARENA_SIZE);
+    T_EQ(OB_SIZE_CLASSES * 8, OB_SMALL_LIMIT);
+    T_EQ(HP_POOL_HDR % 8, 0);
+    T_GE(HP_CAPACITY(OB_SIZE_CLASSES - 1), 2); /* two blocks of the largest class */
+    if (!t_on_host()) {
+        T_EQ(HP_POOL_HDR, 16); /* 32-bit targets: the 1.05x figure depends on it */
+        T_EQ(HP_EXT_HDR, 8);
+    }
+#if OB_HEAP_SMALL
+    T_LE(OB_ARENA_SIZE, 2048);
+#endif
+}
+
+static void test_init_bad_ranges(void)
+{
+    size_t avail;
+    unsigned char *m = region(&avail);
+    T_ASSERT(ob_heap_init(NULL, 4096) == NULL);
+    T_ASSERT(ob_heap_init(m, 0) == NULL);
+    T_ASSERT(ob_heap_init(m, 64) == NULL);
+    T_ASSERT(ob_heap_init(m, OB_ARENA_SIZE) == NULL); /* handle + one arena do not fit */
+    ob_heap *h = ob_heap_init(m + 3, 2 * OB_ARENA_SIZE + 512); /* unaligned start */
+    T_ASSERT(h != NULL);
+    T_EQ((uintptr_t)h % 8, 0);
+    CHECK(h);
+    T_ASSERT(ob_heap_invariants_hold(h));
+    void *p = ob_heap_alloc(h, 8);
+    T_ASSERT(p != NULL);
+    T_EQ(arena_of(p) % OB_ARENA_SIZE, 0);
+    T_ASSERT(ob_heap_contains(h, p));
+    ob_heap_free(h, p);
+    CHECK(h);
+}
+
+/* ---- exact layouts ---- */
+
+static void test_layout_small_blocks(void)
+{
+    ob_heap *h = fresh(4 * OB_ARENA_SIZE);
+    /* The first arena is the highest aligned window (arenas come from the top). */
+    uintptr_t top = ((uintptr_t)h->end - OB_ARENA_SIZE) & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+    char *a = ob_heap_alloc(h, 16);
+    T_EQ((uintptr_t)a, top + HP_POOL_HDR); /* pool 0, first block */
+    char *b = ob_heap_alloc(h, 13);            /* same class (16) */
+    T_EQ_PTR(b, a + 16);
+    char *c = ob_heap_alloc(h, 24);             /* new class: next pool */
+    if (OB_POOLS_PER_ARENA > 1)
+        T_EQ((uintptr_t)c, top + OB_POOL_SIZE + HP_POOL_HDR);
+    T_EQ(ob_heap_block_size(h, a), 16);
+    T_EQ(ob_heap_block_size(h, b), 16);
+    T_EQ(ob_heap_block_size(h, c), 24);
+    CHECK(h);
+    /* LIFO reuse. */
+    ob_heap_free(h, a);
+    CHECK(h);
+    char *d = ob_heap_alloc(h, 9);
+    T_EQ_PTR(d, a);
+    /* Each class below the limit has its block size. */
+    for (size_t n = 1; n <= OB_SMALL_LIMIT; n += 7) {
+        void *p = ob_heap_alloc(h, n);
+        T_ASSERT(p != NULL);
+        T_EQ((uintptr_t)p % 8, 0);
+        T_EQ(ob_heap_block_size(h, p), (n + 7) / 8 * 8);
+        ob_heap_free(h, p);
+        CHECK(h);
+    }
+    ob_heap_free(h, b);
+    ob_heap_free(h, c);
+    ob_heap_free(h, d);
+    CHECK(h);
+}
+
+static void test_layout_large_objects(void)
+{
+    ob_heap *h = fresh(4 * OB_ARENA_SIZE);
+    /* Large objects are cut from the bottom of the range, each after an 8-byte header. */
+    char *a = ob_heap_alloc(h, OB_SMALL_LIMIT + 1);
+    T_EQ_PTR(a, h->raw + HP_EXT_HDR);
+    T_EQ(ob_heap_block_size(h, a), OB_SMALL_LIMIT + 8);
+    char *b = ob_heap_alloc(h, OB_SMALL_LIMIT + 8);
+    T_EQ_PTR(b, a + OB_SMALL_LIMIT + 8 + HP_EXT_HDR);
+    char *c = ob_heap_alloc(h, 600);
+    T_EQ_PTR(c, b + OB_SMALL_LIMIT + 8 + HP_EXT_HDR);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.large_count, 3);
+    T_EQ(st_a.free_extents, 1);
+    /* Free the middle one: a hole; then the first: they merge (R2). */
+    ob_heap_free(h, b);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.free_extents, 2);
+    ob_heap_free(h, a);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.free_extents, 2);
+    /* Half-fit: a request takes the lowest bin whose every extent fits. 528
+     * bytes (+8) could use the 544-byte hole, but bin 9 (512..1023) may not
+     * fit it, so the big extent above c serves it... */
+    char *e = ob_heap_alloc(h, 2 * OB_SMALL_LIMIT + 16);
+    T_EQ_PTR(e, c + 600 + HP_EXT_HDR);
+    /* ...while a request of a's size fits anything in the hole's bin: the hole. */
+    char *f = ob_heap_alloc(h, OB_SMALL_LIMIT + 8);
+    T_EQ_PTR(f, a);
+    ob_heap_free(h, f);
+    ob_heap_free(h, e);
+    ob_heap_free(h, c);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.free_extents, 1);
+    T_EQ(st_a.free_bytes, st_a.capacity);
+}
+
+/* ---- pools and arenas: lifecycle ---- */
+
+static void test_pool_fills_then_leaves_usable(void)
+{
+    ob_heap *h = fresh(4 * OB_ARENA_SIZE);
+    size_t cap = HP_CAPACITY(1); /* 16-byte blocks */
+    static char *blocks[2 * OB_POOL_SIZE / 16];
+    for (size_t i = 0; i < cap; i++) {
+        blocks[i] = ob_heap_alloc(h, 16);
+        T_ASSERT(blocks[i] != NULL);
+        T_EQ(pool_of(blocks[i]), pool_of(blocks[0])); /* one pool, carved in order */
+        T_EQ_PTR(blocks[i], blocks[0] + 16 * i);
+    }
+    CHECK(h);
+    hp_pool *p0 = (hp_pool *)pool_of(blocks[0]);
+    T_EQ(p0->freeblock, 0);              /* full */
+    T_ASSERT(h->usedpools[1] == NULL); /* off usedpools (P3) */
+    blocks[cap] = ob_heap_alloc(h, 16);
+    T_NE(pool_of(blocks[cap]), pool_of(blocks[0])); /* next pool */
+    /* One free brings the full pool back, first. */
+    ob_heap_free(h, blocks[3]);
+    T_ASSERT(h->usedpools[1] == p0);
+    CHECK(h);
+    T_EQ_PTR(ob_heap_alloc(h, 16), blocks[3]);
+    /* Emptying a pool returns it to its arena. */
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.pools_used, 2);
+    ob_heap_free(h, blocks[cap]);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.pools_used, 1);
+    for (size_t i = 0; i < cap; i++)
+        ob_heap_free(h, blocks[i]);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.pools_used, 0);
+    T_EQ(st_a.arenas_used, 0);
+    T_EQ(st_a.arenas_free, 1); /* the spare */
+    T_EQ(st_a.bytes_held, 0);
+    ob_heap_trim(h);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.arenas_total, 0);
+    T_EQ(st_a.free_extents, 1);
+}
+
+/* Takes one pool per allocation: a block of the largest class, then fills it. */
+static char *take_pool(ob_heap *h, char **extra, size_t *nextra)
+{
+    size_t c = OB_SIZE_CLASSES - 1, cap = HP_CAPACITY(c);
+    char *p = ob_heap_alloc(h, HP_CLASS_SIZE(c));
+    T_ASSERT(p != NULL);
+    for (size_t i = 1; i < cap; i++) {
+        extra[*nextra] = ob_heap_alloc(h, HP_CLASS_SIZE(c));
+        T_EQ(pool_of(extra[*nextra]), pool_of(p));
+        (*nextra)++;
+    }
+    return p;
+}
+
+static void free_pool_of(ob_heap *h, char *first, char **extra, size_t nextra)
+{
+    for (size_t i = 0; i < nextra; i++)
+        if (extra[i] && pool_of(extra[i]) == pool_of(first)) {
+            ob_heap_free(h, extra[i]);
+            extra[i] = NULL;
+        }
+    ob_heap_free(h, first);
+}
+
+static void test_arenas_spare_and_order(void)
+{
+    enum { NP = 3 * OB_POOLS_PER_ARENA };
+    ob_heap *h = fresh(5 * OB_ARENA_SIZE);
+    static char *first[NP];
+    static char *extra[NP * 8];
+    size_t nextra = 0;
+    T_LE(HP_CAPACITY(OB_SIZE_CLASSES - 1) * NP, NP * 8 + NP);
+    for (int i = 0; i < NP; i++)
+        first[i] = take_pool(h, extra, &nextra);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.arenas_used, 3);
+    T_EQ(st_a.pools_free, 0);
+    T_ASSERT(h->usable == NULL); /* full arenas are on no list (A3) */
+    /* Arenas X (first[0..]) and Y (first[PPA..]). */
+    uintptr_t X = arena_of(first[0]), Y = arena_of(first[OB_POOLS_PER_ARENA]);
+    T_NE(X, Y);
+    if (OB_POOLS_PER_ARENA >= 3) {
+        /* X gets two pools back, Y one: Y is the most used, so it serves next. */
+        free_pool_of(h, first[0], extra, nextra);
+        free_pool_of(h, first[1], extra, nextra);
+        free_pool_of(h, first[OB_POOLS_PER_ARENA], extra, nextra);
+        CHECK(h);
+        T_EQ((uintptr_t)hp_arena_addr(h, h->usable), Y);
+        char *n = ob_heap_alloc(h, 8);
+        T_EQ(arena_of(n), Y);
+        ob_heap_free(h, n);
+    } else {
+        /* Both get one pool back: the first one to do so stays first. */
+        free_pool_of(h, first[0], extra, nextra);
+        free_pool_of(h, first[OB_POOLS_PER_ARENA], extra, nextra);
+        CHECK(h);
+        char *n = ob_heap_alloc(h, 8);
+        T_EQ(arena_of(n), X);
+        ob_heap_free(h, n);
+    }
+    CHECK(h);
+    /* Free everything: one spare stays, the others go back to the raw layer. */
+    for (int i = 0; i < NP; i++)
+        if (arena_of(first[i]) == X || arena_of(first[i]) == Y || 1) {
+            int freed_already = (i == 0) || (i == OB_POOLS_PER_ARENA) ||
+                                (OB_POOLS_PER_ARENA >= 3 && i == 1);
+            if (!freed_already)
+                free_pool_of(h, first[i], extra, nextra);
+            CHECK(h);
+        }
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.bytes_held, 0);
+    T_EQ(st_a.arenas_used, 0);
+    T_EQ(st_a.arenas_free, 1);
+    T_EQ(st_a.arenas_total, 1);
+    /* A large request that needs the spare's room gets it. */
+    size_t big = st_a.largest_free;
+    T_GE(big, 2 * OB_ARENA_SIZE);
+    void *p = ob_heap_alloc(h, big);
+    T_ASSERT(p != NULL);
+    CHECK(h);
+    ob_heap_free(h, p);
+    CHECK(h);
+}
+
+/* ---- realloc ---- */
+
+static void test_realloc(void)
+{
+    ob_heap *h = fresh(6 * OB_ARENA_SIZE);
+    char *p = ob_heap_realloc(h, NULL, 20); /* acts as alloc */
+    T_ASSERT(p != NULL);
+    memset(p, 0x11, 20);
+    T_EQ_PTR(ob_heap_realloc(h, p, 24), p); /* same class: kept */
+    T_EQ_PTR(ob_heap_realloc(h, p, 17), p);
+    char *q = ob_heap_realloc(h, p, 100); /* moves, keeps contents */
+    T_ASSERT(q != NULL && q != p);
+    for (int i = 0; i < 20; i++)
+        T_EQ((unsigned char)q[i], 0x11);
+    CHECK(h);
+    char *r = ob_heap_realloc(h, q, 8); /* shrinks to a smaller class: moves */
+    T_ASSERT(r != NULL);
+    T_EQ(ob_heap_block_size(h, r), 8);
+    T_EQ((unsigned char)r[7], 0x11);
+    /* Large: grows in place into free space above it, shrinks in place. */
+    char *L = ob_heap_realloc(h, r, OB_SMALL_LIMIT + 100);
+    T_ASSERT(L != NULL);
+    T_EQ((unsigned char)L[0], 0x11);
+    memset(L, 0x22, OB_SMALL_LIMIT + 100);
+    char *L2 = ob_heap_realloc(h, L, OB_SMALL_LIMIT + 600);
+    T_EQ_PTR(L2, L);
+    T_EQ((unsigned char)L2[OB_SMALL_LIMIT + 99], 0x22);
+    char *L3 = ob_heap_realloc(h, L2, OB_SMALL_LIMIT + 40);
+    T_EQ_PTR(L3, L);
+    T_EQ(ob_heap_block_size(h, L3), OB_SMALL_LIMIT + 40);
+    CHECK(h);
+    /* Failure leaves the block untouched. */
+    char *F = ob_heap_realloc(h, L3, h->max_large + 1);
+    T_ASSERT(F == NULL);
+    T_EQ((unsigned char)L3[0], 0x22);
+    CHECK(h);
+    T_ASSERT(ob_heap_realloc(h, L3, 0) == NULL); /* frees */
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.bytes_held, 0);
+}
+
+/* ---- bad input ---- */
+
+static void test_zero_and_too_large(void)
+{
+    ob_heap *h = fresh(4 * OB_ARENA_SIZE);
+    void *keep = ob_heap_alloc(h, 40);
+    ob_heap_stats_get(h, &st_a);
+    T_ASSERT(ob_heap_alloc(h, 0) == NULL);
+    T_CONTAINS(ob_heap_last_error(h), "size 0");
+    T_ASSERT(ob_heap_alloc(h, (size_t)-1) == NULL);
+    T_CONTAINS(ob_heap_last_error(h), "more than this heap can ever serve");
+    T_ASSERT(ob_heap_alloc(h, st_a.capacity) == NULL);
+    T_CONTAINS(ob_heap_last_error(h), "more than this heap can ever serve");
+    ob_heap_free(h, NULL); /* no-op */
+    CHECK(h);
+    ob_heap_stats_get(h, &st_b);
+    same_figures(&st_a, &st_b);
+    T_EQ(st_b.oom_count, 0);
+    ob_heap_free(h, keep);
+}
+
+static void test_exhaustion_then_pristine(void)
+{
+    ob_heap *h = fresh(t_on_host() ? 64 * 1024 : 12 * 1024);
+    static void *ptrs[2048];
+    ob_heap_stats_get(h, &st_a); /* pristine */
+    T_EQ(st_a.free_extents, 1);
+    T_EQ(st_a.arenas_total, 0);
+    t_rng r = t_rng_make(t_seed());
+    size_t n = 0;
+    int fails = 0;
+    /* Mixed sizes until even the smallest request fails. */
+    while (n < 2048) {
+        size_t sz = fails ? 8 : (t_below(&r, 4) == 0 ? OB_SMALL_LIMIT + 1 + t_below(&r, 700)
+                                                      : 1 + t_below(&r, OB_SMALL_LIMIT));
+        void *p = ob_heap_alloc(h, sz);
+        if (!p) {
+            /* NULL leaves the heap as it was. */
+            T_CONTAINS(ob_heap_last_error(h), "out of memory");
+            CHECK(h);
+            if (fails++ > 0)
+                break;
+            continue;
+        }
+        ptrs[n++] = p;
+        if (n % 32 == 0)
+            CHECK(h);
+    }
+    T_LT(n, 2048);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_b);
+    T_GT(st_b.oom_count, 0);
+    T_EQ(st_b.arenas_free, 0);
+    /* Free in a scrambled order. */
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i + t_below(&r, (uint32_t)(n - i));
+        void *t = ptrs[i];
+        ptrs[i] = ptrs[j];
+        ptrs[j] = t;
+        ob_heap_free(h, ptrs[i]);
+        if (i % 16 == 0)
+            CHECK(h);
+    }
+    CHECK(h);
+    ob_heap_stats_get(h, &st_b);
+    T_EQ(st_b.arenas_used, 0);
+    T_LE(st_b.arenas_free, 1);
+    T_EQ(st_b.largest_free, st_a.largest_free); /* the spare counts as free room */
+    ob_heap_trim(h);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_b);
+    same_figures(&st_a, &st_b); /* every arena free, one extent: pristine */
+}
+
+static int oom_calls;
+static void *oom_reserve;
+static int oom_free_reserve(ob_heap *h, size_t request, void *ctx)
+{
+    (void)request;
+    (void)ctx;
+    oom_calls++;
+    /* An allocation inside the handler that fails simply fails (no re-entry). */
+    void *again = ob_heap_alloc(h, OB_SMALL_LIMIT + 8);
+    if (again)
+        ob_heap_free(h, again);
+    if (!oom_reserve)
+        return 0;
+    ob_heap_free(h, oom_reserve);
+    oom_reserve = NULL;
+    return 1;
+}
+
+static void test_oom_handler_and_injection(void)
+{
+    ob_heap *h = fresh(4 * OB_ARENA_SIZE);
+    ob_heap_stats_get(h, &st_a);
+    size_t half = st_a.largest_free / 2 + 64;
+    oom_reserve = ob_heap_alloc(h, half);
+    T_ASSERT(oom_reserve != NULL);
+    ob_heap_oom_handler_set(h, oom_free_reserve, NULL);
+    oom_calls = 0;
+    void *p = ob_heap_alloc(h, half); /* fails, handler frees the reserve, retry works */
+    T_ASSERT(p != NULL);
+    T_EQ(oom_calls, 1);
+    void *q = ob_heap_alloc(h, half); /* handler has nothing left: NULL */
+    T_ASSERT(q == NULL);
+    T_EQ(oom_calls, 2);
+    ob_heap_oom_handler_set(h, NULL, NULL);
+    ob_heap_free(h, p);
+    CHECK(h);
+    /* Injection: two succeed, then one fails, then all succeed again. */
+    ob_heap_fail_set(h, 2, 1);
+    void *a = ob_heap_alloc(h, 16), *b = ob_heap_alloc(h, 16);
+    T_ASSERT(a && b);
+    T_ASSERT(ob_heap_alloc(h, 16) == NULL);
+    T_CONTAINS(ob_heap_last_error(h), "injected");
+    void *c = ob_heap_alloc(h, 16);
+    T_ASSERT(c != NULL);
+    ob_heap_free(h, a);
+    ob_heap_free(h, b);
+    ob_heap_free(h, c);
+    CHECK(h);
+}
+
+/* ---- memory held per request ---- */
+
+static void test_sixteen_byte_overhead(void)
+{
+    /* Fill whole arenas with 16-byte blocks: held <= 1.05 x requested. */
+    ob_heap *h = fresh(t_on_host() ? 64 * 1024 : 8 * 1024);
+    size_t n = 0;
+    while (ob_heap_alloc(h, 16))
+        n++;
+    ob_heap_stats_get(h, &st_a);
+    T_GT(st_a.arenas_used, 0);
+    size_t per_arena = OB_POOLS_PER_ARENA * HP_CAPACITY(1);
+    T_EQ(st_a.classes[1].blocks_used, n);
+    /* Held memory: whole arenas for the pools. */
+    uint64_t held = (uint64_t)OB_ARENA_SIZE * st_a.arenas_used;
+    T_LE(held * 100, (uint64_t)per_arena * st_a.arenas_used * 16 * 105);
+    t_printf("# 16-byte blocks: %lu per %u-byte arena (%lu.%03lux)\n", (unsigned long)per_arena,
+             (unsigned)OB_ARENA_SIZE, (unsigned long)(OB_ARENA_SIZE / (per_arena * 16)),
+             (unsigned long)((uint64_t)OB_ARENA_SIZE * 1000 / (per_arena * 16) % 1000));
+    /* O(1) frees bring it all back (no need to track: walk the arenas). */
+    ob_heap_stats_get(h, &st_b);
+    T_EQ(st_b.bytes_held, n * 16);
+}
+
+/* ---- several heaps ---- */
+
+static void test_several_heaps(void)
+{
+    size_t avail;
+    unsigned char *m = region(&avail);
+    size_t each = (avail < 12 * OB_ARENA_SIZE ? avail : 12 * OB_ARENA_SIZE) / 3;
+    ob_heap *hs[3];
+    void *ps[3][4];
+    for (int i = 0; i < 3; i++) {
+        hs[i] = ob_heap_init(m + i * each, each);
+        T_ASSERT(hs[i] != NULL);
+    }
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 4; j++) {
+            ps[i][j] = ob_heap_alloc(hs[i], j == 3 ? OB_SMALL_LIMIT + 24 : (size_t)(8 << j));
+            T_ASSERT(ps[i][j] != NULL);
+            T_ASSERT(ob_heap_contains(hs[i], ps[i][j]));
+            T_ASSERT(!ob_heap_contains(hs[(i + 1) % 3], ps[i][j]));
+            memset(ps[i][j], 0x40 + i, 8);
+        }
+    for (int i = 0; i < 3; i++) {
+        CHECK(hs[i]);
+        ob_heap_stats_get(hs[i], &st_a);
+        T_EQ(st_a.large_count, 1);
+        T_EQ(st_a.pools_used, 3);
+    }
+#if OB_CHECKED
+    hook_panics();
+    ob_heap_free(hs[1], ps[0][0]); /* not this heap's */
+    unhook_panics();
+    T_EQ(panics, 1);
+    T_CONTAINS(panic_msg, "outside the heap");
+#endif
+    for (int i = 0; i < 3; i++) {
+        for (int j = 0; j < 4; j++) {
+            T_EQ(((unsigned char *)ps[i][j])[7], 0x40 + i);
+            ob_heap_free(hs[i], ps[i][j]);
+        }
+        CHECK(hs[i]);
+        ob_heap_stats_get(hs[i], &st_a);
+        T_EQ(st_a.bytes_held, 0);
+    }
+}
+
+/* ---- misuse, each caught with its message ---- */
+
+static void expect_panic(ob_heap *h, const char *needle)
+{
+    T_EQ(panics, 1);
+    T_CONTAINS(panic_msg, needle);
+    T_CONTAINS(ob_heap_last_error(h), needle);
+    panics = 0;
+    CHECK(h);
+    ob_heap_stats_get(h, &st_b);
+    same_figures(&st_a, &st_b); /* refused: nothing changed */
+}
+
+static void test_misuse_caught(void)
+{
+#if OB_CHECKED
+    ob_heap *h = fresh(6 * OB_ARENA_SIZE);
+    char *s1 = ob_heap_alloc(h, 32), *s2 = ob_heap_alloc(h, 32);
+    char *l1 = ob_heap_alloc(h, OB_SMALL_LIMIT + 40), *l2 = ob_heap_alloc(h, OB_SMALL_LIMIT + 40);
+    char *l3 = ob_heap_alloc(h, OB_SMALL_LIMIT + 40);
+    T_ASSERT(s1 && s2 && l1 && l2 && l3);
+    ob_heap_free(h, s2);
+    ob_heap_free(h, l2); /* l1 and l3 around it stay: no merge */
+    ob_heap_stats_get(h, &st_a);
+    hook_panics();
+
+    ob_heap_free(h, s2);
+    expect_panic(h, "double free");
+    ob_heap_free(h, l2);
+    expect_panic(h, "double free");
+
+    int local;
+    ob_heap_free(h, &local);
+    expect_panic(h, "outside the heap");
+    ob_heap_free(h, (char *)h->end + 64);
+    expect_panic(h, "outside the heap");
+
+    ob_heap_free(h, s1 + 8);
+    expect_panic(h, "not the start of a block");
+    ob_heap_free(h, l1 + 16);
+    expect_panic(h, "not the start of a block");
+    ob_heap_free(h, (char *)h + 16); /* inside the handle */
+    expect_panic(h, "not the start of a block");
+    char *uncarved = (char *)pool_of(s1) + OB_POOL_SIZE - 64; /* never handed out */
+    ob_heap_free(h, uncarved);
+    expect_panic(h, "not the start of a block");
+
+    T_EQ(ob_heap_block_size(h, s1 + 4), 0);
+    expect_panic(h, "ob_heap_block_size");
+    T_ASSERT(ob_heap_realloc(h, l1 + 8, 10) == NULL);
+    expect_panic(h, "ob_heap_realloc");
+    T_EQ((unsigned char)l1[0], (unsigned char)l1[0]);
+
+    /* Use after free: the poison check catches the write at the next allocation. */
+    s2[5] = 1;
+    T_ASSERT(ob_heap_check(h) != NULL); /* the checker sees it too */
+    T_ASSERT(ob_heap_alloc(h, 32) == NULL);
+    T_EQ(panics, 1);
+    T_CONTAINS(panic_msg, "use after free");
+    panics = 0;
+    s2[5] = (char)HP_POISON; /* repair: the heap works again */
+    CHECK(h);
+    char *again = ob_heap_alloc(h, 32);
+    T_EQ_PTR(again, s2);
+    T_EQ(panics, 0);
+    unhook_panics();
+    ob_heap_free(h, again);
+    ob_heap_free(h, s1);
+    ob_heap_free(h, l1);
+    ob_heap_free(h, l3);
+    CHECK(h);
+#endif
+}
+
+/* ---- the checker catches corrupted state ---- */
+
+#define CORRUPT(field, value, prefix)                                          \
+    do {                                                                       \
+        __typeof__(field) saved_ = (field);                                    \
+        (field) = (value);                                                     \
+        const char *cm_ = ob_heap_check(h);                                    \
+        (field) = saved_;                                                      \
+        if (!cm_ || !t_contains_(cm_, prefix))                                   \
+            t_fail(__FILE__, __LINE__, "corrupting %s: got \"%s\", want %s",   \
+                   #field, cm_ ? cm_ : "(nothing)", prefix);                    \
+        CHECK(h);                                                              \
+    } while (0)
+
+static void test_checker_catches_corruption(void)
+{
+    ob_heap *h = fresh(8 * OB_ARENA_SIZE);
+    /* A heap with every kind of state: pools full and not, large objects,
+     * free extents, a free pool, a spare arena. */
+    static char *blk[64];
+    for (int i = 0; i < 64; i++)
+        blk[i] = ob_heap_alloc(h, 16);
+    char *big1 = ob_heap_alloc(h, OB_SMALL_LIMIT + 50);
+    char *big2 = ob_heap_alloc(h, OB_SMALL_LIMIT + 50);
+    char *big3 = ob_heap_alloc(h, OB_SMALL_LIMIT + 50);
+    char *m1 = ob_heap_alloc(h, 64);
+    T_ASSERT(big1 && big2 && big3 && m1);
+    ob_heap_free(h, big2);
+    ob_heap_free(h, blk[5]);
+    ob_heap_free(h, blk[6]);
+    CHECK(h);
+    T_ASSERT(ob_heap_invariants_hold(h));
+
+    hp_pool *pool = (hp_pool *)pool_of(blk[0]);
+    hp_arena *ar = hp_slot(h, blk[0]);
+    hp_ext *e1 = (hp_ext *)(big1 - HP_EXT_HDR);
+    hp_free *f2 = (hp_free *)(big2 - HP_EXT_HDR);
+    unsigned k2 = hp_floor_log2(f2->x.size);
+
+    CORRUPT(h->magic, 0u, "magic");
+    CORRUPT(e1->prev, e1->prev + 8, "R1");
+    CORRUPT(e1->size, e1->size + 2, "R4");
+    CORRUPT(e1->size, 8u | HP_EXT_USED, "R");
+    CORRUPT(f2->x.size, f2->x.size | HP_EXT_USED, "R");
+    CORRUPT(h->binmask, h->binmask ^ (1u << k2), "R3");
+    CORRUPT(h->bins[k2], (hp_free *)NULL, "R3");
+    CORRUPT(ar->prev_size, ar->prev_size + 8, "R1");
+    CORRUPT(ar->is_arena, (uint8_t)0, "R");
+    CORRUPT(ar->nfree, (uint8_t)(ar->nfree + 1), "A1");
+    CORRUPT(ar->ncarved, (uint8_t)(ar->ncarved + 1), "A1");
+    CORRUPT(pool->count, (uint16_t)(pool->count + 1), "P1");
+    CORRUPT(pool->count, (uint16_t)0, "P1");
+    CORRUPT(pool->nextoffset, (uint16_t)(pool->nextoffset + 4), "P1");
+    CORRUPT(pool->freeblock, (uint16_t)(pool->freeblock + 4), "P4");
+    CORRUPT(pool->cls, (uint8_t)OB_SIZE_CLASSES, "P1");
+    CORRUPT(pool->state, (uint8_t)0x33, "P1");
+    CORRUPT(*(uint32_t *)blk[6], 0x12345678u, "P4");
+#if OB_CHECKED
+    CORRUPT(*(uint32_t *)(blk[6] + 4), 0u, "P4");
+#endif
+    /* A free block made to point at itself: a cycle. */
+    CORRUPT(*(uint32_t *)blk[6], (HP_FREE_TAG << 16) | (uint32_t)(blk[6] - (char *)pool), "P");
+    CORRUPT(h->usedpools[1], (hp_pool *)NULL, "P3");
+    CORRUPT(h->held, h->held + 16, "counters");
+    CORRUPT(h->arenas, h->arenas + 1, "counters");
+    if (h->usable)
+        CORRUPT(h->usable->nfree, (uint8_t)OB_POOLS_PER_ARENA, "A");
+    CORRUPT(h->spare, ar, "A3");
+    T_EQ(ob_heap_invariants_hold(h), 1);
+    h->magic = 0;
+    T_EQ(ob_heap_invariants_hold(h), 0);
+    h->magic = HP_MAGIC;
+    h->binmask ^= 1u << k2;
+    T_EQ(ob_heap_invariants_hold(h), 0);
+    h->binmask ^= 1u << k2;
+    T_EQ(ob_heap_invariants_hold(h), 1);
+    CHECK(h);
+}
+
+/* ---- the summary ---- */
+
+static char sumbuf[2048];
+static size_t sumlen;
+static void sum_sink(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    while (n-- && sumlen + 1 < sizeof sumbuf)
+        sumbuf[sumlen++] = *s++;
+    sumbuf[sumlen] = 0;
+}
+
+static void test_summary(void)
+{
+    ob_heap *h = fresh(4 * OB_ARENA_SIZE);
+    void *a = ob_heap_alloc(h, 16), *b = ob_heap_alloc(h, OB_SMALL_LIMIT + 1);
+    sumlen = 0;
+    size_t n = ob_heap_summary(h, sum_sink, NULL);
+    T_EQ(n, sumlen);
+    T_CONTAINS(sumbuf, "held");
+    T_CONTAINS(sumbuf, "arenas 1 used");
+    T_CONTAINS(sumbuf, "class  16 B: 1 pools, 1 used");
+    T_CONTAINS(sumbuf, "large 1 objects");
+    ob_heap_print(h); /* through the write hook: must not crash */
+    ob_heap_free(h, a);
+    ob_heap_free(h, b);
+}
+
+/* ---- seeded random run against a shadow model ---- */
+
+#if OB_HEAP_SMALL
+enum { SLOTS = 40 };
+#else
+enum { SLOTS = 400 };
+#endif
+
+typedef struct shadow {
+    unsigned char *p;
+    uint32_t n;
+    uint8_t fill;
+} shadow;
+static shadow sh[SLOTS];
+
+static void scribble(shadow *s)
+{
+    memset(s->p, s->fill, s->n);
+}
+
+static void verify(const shadow *s)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (s->p[i] != s->fill)
+            t_fail(__FILE__, __LINE__, "block %p byte %lu: %u, want %u", (void *)s->p,
+                   (unsigned long)i, s->p[i], s->fill);
+}
+
+static uint32_t random_size(t_rng *r)
+{
+    uint32_t k = t_below(r, 16);
+    if (k < 11)
+        return 1 + t_below(r, OB_SMALL_LIMIT);
+    if (k < 14)
+        return 1 + t_below(r, 32);
+    return OB_SMALL_LIMIT + 1 + t_below(r, t_on_host() ? 3000 : 600);
+}
+
+static void test_random_against_shadow(void)
+{
+    uint32_t seed = t_seed();
+    t_rng r = t_rng_make(seed);
+    uint32_t ops = 10000u * t_scale();
+    ob_heap *h = fresh(t_on_host() ? 256 * 1024 : 64 * 1024);
+    memset(sh, 0, sizeof sh);
+    size_t live_bytes = 0, nulls = 0;
+    t_printf("# random: seed=%lu ops=%lu slots=%u (replay: seed=%lu)\n", (unsigned long)seed,
+             (unsigned long)ops, (unsigned)SLOTS, (unsigned long)seed);
+    for (uint32_t op = 0; op < ops; op++) {
+        shadow *s = &sh[t_below(&r, SLOTS)];
+        uint32_t what = t_below(&r, 8);
+        if (!s->p) {
+            uint32_t n = random_size(&r);
+            s->p = ob_heap_alloc(h, n);
+            if (!s->p) {
+                nulls++;
+                T_CONTAINS(ob_heap_last_error(h), "out of memory");
+            } else {
+                s->n = n;
+                s->fill = (uint8_t)t_rand(&r);
+                T_GE(ob_heap_block_size(h, s->p), n);
+                scribble(s);
+                live_bytes += n;
+            }
+        } else if (what < 5) {
+            verify(s);
+            ob_heap_free(h, s->p);
+            live_bytes -= s->n;
+            s->p = NULL;
+        } else {
+            uint32_t n = random_size(&r);
+            verify(s);
+            unsigned char *q = ob_heap_realloc(h, s->p, n);
+            if (!q) {
+                nulls++;
+                verify(s); /* untouched */
+            } else {
+                shadow t = {q, s->n < n ? s->n : n, s->fill};
+                verify(&t);
+                live_bytes = live_bytes - s->n + n;
+                s->p = q;
+                s->n = n;
+                s->fill = (uint8_t)t_rand(&r);
+                scribble(s);
+            }
+        }
+        const char *m = ob_heap_check(h);
+        if (m)
+            t_fail(__FILE__, __LINE__, "op %lu (seed %lu): %s", (unsigned long)op,
+                   (unsigned long)seed, m);
+    }
+    /* The shadow's blocks are all intact and distinct; free them all. */
+    for (int i = 0; i < SLOTS; i++)
+        if (sh[i].p) {
+            verify(&sh[i]);
+            ob_heap_free(h, sh[i].p);
+            sh[i].p = NULL;
+        }
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.bytes_held, 0);
+    T_EQ(st_a.arenas_used, 0);
+    T_LE(st_a.arenas_free, 1);
+    t_printf("# random: %lu NULLs (heap full), peak %lu B held\n", (unsigned long)nulls,
+             (unsigned long)st_a.bytes_peak);
+    (void)live_bytes;
+}
+
+static const t_case cases[] = {
+    T_CASE(test_geometry),
+    T_CASE(test_init_bad_ranges),
+    T_CASE(test_layout_small_blocks),
+    T_CASE(test_layout_large_objects),
+    T_CASE(test_pool_fills_then_leaves_usable),
+    T_CASE(test_arenas_spare_and_order),
+    T_CASE(test_realloc),
+    T_CASE(test_zero_and_too_large),
+    T_CASE(test_exhaustion_then_pristine),
+    T_CASE(test_oom_handler_and_injection),
+    T_CASE(test_sixteen_byte_overhead),
+    T_CASE(test_several_heaps),
+    T_CASE(test_misuse_caught),
+    T_CASE(test_checker_catches_corruption),
+    T_CASE(test_summary),
+    T_CASE(test_random_against_shadow),
+};
+
+int main(void)
+{
+    return t_main("heap", cases, T_COUNT(cases));
+}
