@@ -1,0 +1,610 @@
+/* dict.c - compact, insertion-ordered hash tables (CPython 3.6+ layout),
+ * with split tables for instance attribute dicts (PEP 412).
+ *
+ * The dict object is fixed: header, used count, a keys table and, for a
+ * split dict, a values array. The keys table is one side block:
+ *
+ *   +--------------------+------------------------+---------------------------+
+ *   | refs log2 ixb shrd | indices: 2^log2 slots  | entries: usable(2^log2)   |
+ *   | usable nentries    | of 1/2/4 bytes each    | {hash, key, value} each   |
+ *   +--------------------+------------------------+---------------------------+
+ *
+ * An index slot holds EMPTY (-1), DUMMY (-2, a deleted key) or the number
+ * of an entry. Entries are appended in insertion order and never reused:
+ * deleting a key leaves a DUMMY slot and an empty entry, and the table does
+ * not shrink; only a resize (when no entry is left to append) compacts.
+ *
+ * Probing is CPython's: i = hash & mask, then i = (5*i + perturb + 1) & mask
+ * with perturb >>= 5 each step, so every slot is reached once perturb is 0.
+ *
+ * Resize policy (CPython's): a table of 2^k slots holds usable(2^k) =
+ * 2^(k+1)/3 entries. When an insertion finds none left, the table is rebuilt
+ * with the smallest 2^k >= max(OB_DICT_MINSIZE, 3 * used) slots (so it may
+ * also shrink after many deletions), dropping deleted entries. Deletion
+ * alone never resizes.
+ *
+ * Split dicts (PEP 412): instances of one instance type share a keys table
+ * (`shared`, refs counted, keys only); each dict has its own values array
+ * with one slot per shared entry. An instance that adds attributes in the
+ * order its type's table already has (or appends the next new one) stays
+ * split; any other insertion, or a deletion, converts its dict to a
+ * combined table of its own.
+ */
+#include <stddef.h>
+
+#include "ob_impl.h"
+
+#define IX_EMPTY (-1)
+#define IX_DUMMY (-2)
+
+typedef struct entry {
+    ob_hash_t hash;
+    ob_object *key;   /* NULL: deleted */
+    ob_object *value; /* unused in shared tables */
+} entry;
+
+struct ob_dictkeys {
+    uint32_t refs;     /* dicts (and the type) using a shared table; 1 otherwise */
+    uint8_t log2;      /* 2^log2 index slots */
+    uint8_t ixbytes;   /* bytes per index slot: 1, 2 or 4 */
+    uint8_t shared;    /* keys of instances of one type */
+    uint8_t pad;
+    uint32_t usable;   /* entries that may still be appended */
+    uint32_t nentries; /* entries appended, deleted ones included */
+};
+
+typedef struct ob_dictobj {
+    ob_object head;
+    uint32_t used;       /* live keys */
+    ob_dictkeys *keys;   /* NULL: empty dict with no table yet */
+    ob_object **values;  /* split dict: one slot per shared entry */
+} ob_dictobj;
+
+static size_t usable_of(size_t size)
+{
+    return (size << 1) / 3;
+}
+
+static size_t ix_area(const ob_dictkeys *k)
+{
+    size_t n = ((size_t)1 << k->log2) * k->ixbytes;
+    return (n + sizeof(void *) - 1) & ~(sizeof(void *) - 1);
+}
+
+static uint8_t *ix_base(ob_dictkeys *k)
+{
+    return (uint8_t *)(k + 1);
+}
+
+static entry *entries_of(ob_dictkeys *k)
+{
+    return (entry *)(void *)(ix_base(k) + ix_area(k));
+}
+
+static int32_t ix_get(ob_dictkeys *k, size_t i)
+{
+    uint8_t *b = ix_base(k);
+    switch (k->ixbytes) {
+    case 1: return ((int8_t *)b)[i];
+    case 2: return ((int16_t *)(void *)b)[i];
+    default: return ((int32_t *)(void *)b)[i];
+    }
+}
+
+static void ix_set(ob_dictkeys *k, size_t i, int32_t v)
+{
+    uint8_t *b = ix_base(k);
+    switch (k->ixbytes) {
+    case 1: ((int8_t *)b)[i] = (int8_t)v; break;
+    case 2: ((int16_t *)(void *)b)[i] = (int16_t)v; break;
+    default: ((int32_t *)(void *)b)[i] = v; break;
+    }
+}
+
+static ob_dictkeys *keys_new(uint8_t log2, int shared)
+{
+    if (log2 > 30)
+        return ob_err_null(OB_E_OVERFLOW, "dict too large");
+    size_t size = (size_t)1 << log2;
+    ob_dictkeys probe = { 0 };
+    probe.log2 = log2;
+    probe.ixbytes = size <= 128 ? 1 : size <= 32768 ? 2 : 4;
+    size_t n = sizeof probe + ix_area(&probe) + usable_of(size) * sizeof(entry);
+    ob_dictkeys *k = ob_mem_alloc(n);
+    if (!k)
+        return NULL;
+    *k = probe;
+    k->refs = 1;
+    k->shared = (uint8_t)shared;
+    k->usable = (uint32_t)usable_of(size);
+    k->nentries = 0;
+    memset(ix_base(k), 0xFF, ix_area(k)); /* every width reads -1 */
+    memset(entries_of(k), 0, usable_of(size) * sizeof(entry));
+    return k;
+}
+
+static void keys_free(ob_dictkeys *k)
+{
+    /* Owned keys (and values in combined tables) were released by the
+     * caller; this returns the block. */
+    ob_mem_free(k);
+}
+
+static uint8_t log2_for(size_t minsize)
+{
+    uint8_t log2 = 0;
+    while (((size_t)1 << log2) < OB_DICT_MINSIZE || ((size_t)1 << log2) < minsize)
+        log2++;
+    return log2;
+}
+
+/* ---- lookup ------------------------------------------------------------------ */
+/* Entry number of key (>= 0), IX_EMPTY when absent, or a negative ob_err
+ * below IX_DUMMY... errors are returned through *err. *slot receives the
+ * index slot of the key when found. */
+static int32_t lookup(ob_dictkeys *k, ob_object *key, ob_hash_t hash, size_t *slot, int *err)
+{
+    *err = 0;
+    if (!k)
+        return IX_EMPTY;
+    size_t mask = ((size_t)1 << k->log2) - 1;
+    size_t i = hash & mask;
+    uint32_t perturb = hash;
+    entry *ents = entries_of(k);
+    for (;;) {
+        int32_t ix = ix_get(k, i);
+        if (ix == IX_EMPTY)
+            return IX_EMPTY;
+        if (ix >= 0) {
+            entry *e = &ents[ix];
+            if (e->key == key) {
+                *slot = i;
+                return ix;
+            }
+            if (e->key && e->hash == hash) {
+                int eq = ob_eq(e->key, key);
+                if (eq < 0) {
+                    *err = eq;
+                    return IX_EMPTY;
+                }
+                if (eq) {
+                    *slot = i;
+                    return ix;
+                }
+            }
+        }
+        perturb >>= 5;
+        i = (i * 5 + perturb + 1) & mask;
+    }
+}
+
+/* First index slot for hash that holds no live entry (EMPTY or DUMMY). */
+static size_t find_free_slot(ob_dictkeys *k, ob_hash_t hash)
+{
+    size_t mask = ((size_t)1 << k->log2) - 1;
+    size_t i = hash & mask;
+    uint32_t perturb = hash;
+    while (ix_get(k, i) >= 0) {
+        perturb >>= 5;
+        i = (i * 5 + perturb + 1) & mask;
+    }
+    return i;
+}
+
+/* Appends an entry (the table has room); takes over the references. */
+static int32_t append_entry(ob_dictkeys *k, ob_hash_t hash, ob_object *key, ob_object *value)
+{
+    size_t slot = find_free_slot(k, hash);
+    int32_t ix = (int32_t)k->nentries;
+    entry *e = &entries_of(k)[ix];
+    e->hash = hash;
+    e->key = key;
+    e->value = value;
+    ix_set(k, slot, ix);
+    k->nentries++;
+    k->usable--;
+    return ix;
+}
+
+/* ---- type -------------------------------------------------------------------- */
+static ob_dictobj *as_dict(ob_object *o)
+{
+    if (o && !ob_is_small(o) && o->ob_type == &ob_dict_type)
+        return (ob_dictobj *)o;
+    ob_err_set(OB_E_TYPE, "expected a dict");
+    return NULL;
+}
+
+static void keys_release_shared(ob_dictkeys *k)
+{
+    if (--k->refs > 0)
+        return;
+    entry *ents = entries_of(k);
+    for (uint32_t i = 0; i < k->nentries; i++)
+        ob_decref(ents[i].key);
+    keys_free(k);
+}
+
+static void dict_dealloc(ob_object *o)
+{
+    ob_dictobj *d = (ob_dictobj *)o;
+    ob_dictkeys *k = d->keys;
+    if (!k)
+        return;
+    if (d->values) {
+        for (uint32_t i = 0; i < k->nentries; i++)
+            ob_decref(d->values[i]);
+        ob_mem_free(d->values);
+        keys_release_shared(k);
+        return;
+    }
+    entry *ents = entries_of(k);
+    for (uint32_t i = 0; i < k->nentries; i++) {
+        ob_decref(ents[i].key);
+        ob_decref(ents[i].value);
+    }
+    keys_free(k);
+}
+
+static int dict_traverse(ob_object *o, ob_visit_fn visit, void *arg)
+{
+    ob_dictobj *d = (ob_dictobj *)o;
+    ob_dictkeys *k = d->keys;
+    if (!k)
+        return 0;
+    entry *ents = entries_of(k);
+    for (uint32_t i = 0; i < k->nentries; i++) {
+        int rc = 0;
+        if (d->values) {
+            if (d->values[i])
+                rc = visit(d->values[i], arg);
+        } else if (ents[i].key) {
+            rc = visit(ents[i].key, arg);
+            if (!rc)
+                rc = visit(ents[i].value, arg);
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Children for printing: key, value, key, value... ; pos counts
+ * 2 * entry + (0 key | 1 value). */
+static ob_object *dict_child(ob_object *o, size_t *pos)
+{
+    ob_dictobj *d = (ob_dictobj *)o;
+    ob_dictkeys *k = d->keys;
+    if (!k)
+        return NULL;
+    entry *ents = entries_of(k);
+    for (;;) {
+        size_t i = *pos >> 1;
+        if (i >= k->nentries)
+            return NULL;
+        ob_object *v = d->values ? d->values[i] : ents[i].value;
+        if (!ents[i].key || !v) {
+            *pos = (i + 1) << 1;
+            continue;
+        }
+        ob_object *r = (*pos & 1) ? v : ents[i].key;
+        (*pos)++;
+        return r;
+    }
+}
+
+static size_t dict_sizeof_extra(ob_object *o)
+{
+    ob_dictobj *d = (ob_dictobj *)o;
+    if (d->values) /* split: the shared keys belong to the type */
+        return ob_mem_size(d->values);
+    return ob_mem_size(d->keys);
+}
+
+const ob_type ob_dict_type = {
+    OB_TYPE_HEAD("dict"),
+    .basicsize = sizeof(ob_dictobj),
+    .flags = OB_TF_GC | OB_TF_MAPPING,
+    .dealloc = dict_dealloc,
+    .traverse = dict_traverse,
+    .clear = ob_dict_clear,
+    .sizeof_extra = dict_sizeof_extra,
+    .child = dict_child,
+    .open = "{",
+    .close = "}",
+};
+
+ob_object *ob_dict_new(void)
+{
+    return ob_object_alloc(&ob_dict_type, 0);
+}
+
+size_t ob_dict_len(const ob_object *o)
+{
+    return (o && !ob_is_small(o) && o->ob_type == &ob_dict_type) ? ((const ob_dictobj *)o)->used
+                                                                  : 0;
+}
+
+size_t ob_dict_capacity(const ob_object *o)
+{
+    if (!o || ob_is_small(o) || o->ob_type != &ob_dict_type)
+        return 0;
+    const ob_dictkeys *k = ((const ob_dictobj *)o)->keys;
+    return k ? usable_of((size_t)1 << k->log2) : 0;
+}
+
+size_t ob_dict_table_size(const ob_object *o)
+{
+    if (!o || ob_is_small(o) || o->ob_type != &ob_dict_type)
+        return 0;
+    const ob_dictkeys *k = ((const ob_dictobj *)o)->keys;
+    return k ? (size_t)1 << k->log2 : 0;
+}
+
+int ob_dict_is_split(const ob_object *o)
+{
+    return o && !ob_is_small(o) && o->ob_type == &ob_dict_type &&
+           ((const ob_dictobj *)o)->values != NULL;
+}
+
+/* Rebuilds d as a combined table with room for at least `need` more
+ * entries than it has live ones. Nothing changes on failure. */
+static int dict_resize(ob_dictobj *d, size_t need)
+{
+    size_t want = (size_t)d->used * 3;
+    if (want < (d->used + need) * 3 / 2 + 1)
+        want = (d->used + need) * 3 / 2 + 1;
+    uint8_t log2 = log2_for(want);
+    while (usable_of((size_t)1 << log2) < d->used + need)
+        log2++;
+    ob_dictkeys *nk = keys_new(log2, 0);
+    if (!nk)
+        return OB_E_NOMEM;
+    ob_dictkeys *ok = d->keys;
+    if (ok) {
+        entry *ents = entries_of(ok);
+        for (uint32_t i = 0; i < ok->nentries; i++) {
+            if (d->values) {
+                if (d->values[i]) /* shared keys: the new table takes its own ref */
+                    append_entry(nk, ents[i].hash, ob_newref(ents[i].key), d->values[i]);
+            } else if (ents[i].key) {
+                append_entry(nk, ents[i].hash, ents[i].key, ents[i].value);
+            }
+        }
+        if (d->values) {
+            ob_mem_free(d->values);
+            d->values = NULL;
+            keys_release_shared(ok);
+        } else {
+            keys_free(ok);
+        }
+    }
+    d->keys = nk;
+    return 0;
+}
+
+int ob_dict_lookup_(ob_object *o, ob_object *key, ob_object **value)
+{
+    ob_dictobj *d = (ob_dictobj *)o;
+    ob_hash_t h;
+    int rc = ob_hash(key, &h);
+    if (rc < 0)
+        return rc;
+    size_t slot;
+    int32_t ix = lookup(d->keys, key, h, &slot, &rc);
+    if (rc < 0)
+        return rc;
+    if (ix < 0)
+        return 0;
+    ob_object *v = d->values ? d->values[ix] : entries_of(d->keys)[ix].value;
+    if (!v)
+        return 0;
+    *value = v;
+    return 1;
+}
+
+ob_object *ob_dict_get(ob_object *o, ob_object *key)
+{
+    if (!as_dict(o))
+        return NULL;
+    ob_object *v = NULL;
+    int rc = ob_dict_lookup_(o, key, &v);
+    if (rc < 0)
+        return NULL;
+    if (rc == 0)
+        return ob_err_null(OB_E_KEY, "key not found");
+    return v;
+}
+
+int ob_dict_contains(ob_object *o, ob_object *key)
+{
+    if (!as_dict(o))
+        return OB_E_TYPE;
+    ob_object *v;
+    return ob_dict_lookup_(o, key, &v);
+}
+
+/* Insertion into a split dict; returns 1 when done, 0 when the dict must
+ * become combined first, <0 on error. */
+static int split_set(ob_dictobj *d, ob_object *key, ob_hash_t h, ob_object *value)
+{
+    ob_dictkeys *k = d->keys;
+    size_t slot;
+    int err;
+    int32_t ix = lookup(k, key, h, &slot, &err);
+    if (err < 0)
+        return err;
+    if (ix >= 0) {
+        if (d->values[ix]) {
+            ob_object *old = d->values[ix];
+            d->values[ix] = ob_newref(value);
+            ob_decref(old);
+            return 1;
+        }
+        if ((uint32_t)ix != d->used)
+            return 0; /* out of the shared order */
+        d->values[ix] = ob_newref(value);
+        d->used++;
+        return 1;
+    }
+    if (d->used != k->nentries || k->usable == 0 || ob_type_of(key) != &ob_str_type)
+        return 0;
+    ix = append_entry(k, h, ob_newref(key), NULL);
+    d->values[ix] = ob_newref(value);
+    d->used++;
+    return 1;
+}
+
+int ob_dict_set(ob_object *o, ob_object *key, ob_object *value)
+{
+    ob_dictobj *d = as_dict(o);
+    if (!d || !key || !value)
+        return ob_err_set(OB_E_TYPE, "expected a dict, a key and a value");
+    ob_hash_t h;
+    int rc = ob_hash(key, &h);
+    if (rc < 0)
+        return rc;
+    if (d->values) {
+        rc = split_set(d, key, h, value);
+        if (rc != 0)
+            return rc < 0 ? rc : 0;
+        if (dict_resize(d, 1) < 0)
+            return OB_E_NOMEM;
+    }
+    size_t slot;
+    int32_t ix = lookup(d->keys, key, h, &slot, &rc);
+    if (rc < 0)
+        return rc;
+    if (ix >= 0) {
+        entry *e = &entries_of(d->keys)[ix];
+        ob_object *old = e->value;
+        e->value = ob_newref(value);
+        ob_decref(old);
+        return 0;
+    }
+    if (!d->keys || d->keys->usable == 0)
+        if (dict_resize(d, 1) < 0)
+            return OB_E_NOMEM;
+    append_entry(d->keys, h, ob_newref(key), ob_newref(value));
+    d->used++;
+    return 0;
+}
+
+int ob_dict_del(ob_object *o, ob_object *key)
+{
+    ob_dictobj *d = as_dict(o);
+    if (!d || !key)
+        return ob_err_set(OB_E_TYPE, "expected a dict and a key");
+    ob_hash_t h;
+    int rc = ob_hash(key, &h);
+    if (rc < 0)
+        return rc;
+    size_t slot;
+    int32_t ix = lookup(d->keys, key, h, &slot, &rc);
+    if (rc < 0)
+        return rc;
+    if (ix < 0 || (d->values && !d->values[ix]))
+        return ob_err_set(OB_E_KEY, "key not found");
+    if (d->values) {
+        /* Deleting from a split dict makes it combined (same size). */
+        if (dict_resize(d, 0) < 0)
+            return OB_E_NOMEM;
+        ix = lookup(d->keys, key, h, &slot, &rc);
+        if (rc < 0 || ix < 0)
+            return rc < 0 ? rc : ob_err_set(OB_E_KEY, "key not found");
+    }
+    entry *e = &entries_of(d->keys)[ix];
+    ob_object *k = e->key, *v = e->value;
+    e->key = e->value = NULL;
+    ix_set(d->keys, slot, IX_DUMMY);
+    d->used--;
+    ob_decref(k);
+    ob_decref(v);
+    return 0;
+}
+
+int ob_dict_next(ob_object *o, size_t *pos, ob_object **key, ob_object **value)
+{
+    if (!o || ob_is_small(o) || o->ob_type != &ob_dict_type)
+        return 0;
+    ob_dictobj *d = (ob_dictobj *)o;
+    ob_dictkeys *k = d->keys;
+    if (!k)
+        return 0;
+    entry *ents = entries_of(k);
+    while (*pos < k->nentries) {
+        size_t i = (*pos)++;
+        ob_object *v = d->values ? d->values[i] : ents[i].value;
+        if (ents[i].key && v) {
+            if (key)
+                *key = ents[i].key;
+            if (value)
+                *value = v;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void ob_dict_clear(ob_object *o)
+{
+    if (!o || ob_is_small(o) || o->ob_type != &ob_dict_type)
+        return;
+    ob_dictobj *d = (ob_dictobj *)o;
+    /* Detach, then release: decrefs may run code that looks at d. */
+    ob_dictobj old = *d;
+    d->keys = NULL;
+    d->values = NULL;
+    d->used = 0;
+    dict_dealloc(&old.head);
+}
+
+ob_object *ob_dict_get_cstr(ob_object *d, const char *key)
+{
+    ob_object *k = ob_str_intern_cstr(key);
+    if (!k)
+        return NULL;
+    ob_object *v = ob_dict_get(d, k);
+    ob_decref(k); /* v stays valid: the dict owns it */
+    return v;
+}
+
+int ob_dict_set_cstr(ob_object *d, const char *key, ob_object *value)
+{
+    ob_object *k = ob_str_intern_cstr(key);
+    if (!k)
+        return ob_err_code();
+    int rc = ob_dict_set(d, k, value);
+    ob_decref(k);
+    return rc;
+}
+
+/* ---- shared keys (instances) ------------------------------------------------- */
+ob_dictkeys *ob_dictkeys_new_shared_(void)
+{
+    return keys_new(log2_for(OB_DICT_MINSIZE), 1);
+}
+
+void ob_dictkeys_release_(ob_dictkeys *k)
+{
+    if (k)
+        keys_release_shared(k);
+}
+
+ob_object *ob_dict_new_split_(ob_dictkeys *k)
+{
+    size_t cap = usable_of((size_t)1 << k->log2);
+    ob_object **values = ob_mem_alloc(cap * sizeof *values);
+    if (!values)
+        return NULL;
+    memset(values, 0, cap * sizeof *values);
+    ob_dictobj *d = (ob_dictobj *)ob_dict_new();
+    if (!d) {
+        ob_mem_free(values);
+        return NULL;
+    }
+    d->keys = k;
+    d->values = values;
+    k->refs++;
+    return &d->head;
+}

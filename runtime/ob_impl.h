@@ -1,0 +1,80 @@
+/* ob_impl.h - private glue between the object modules (object.c, int.c,
+ * str.c, tuple.c, list.c, dict.c, set.c, array.c, struct.c, weakref.c).
+ * Not installed; firmware uses ob_object.h and ob_types.h. */
+#ifndef OB_IMPL_H
+#define OB_IMPL_H
+
+#include <string.h>
+
+#include "ob_object.h"
+#include "ob_types.h"
+
+/* ---- numbers (int.c) ---- */
+/* hash of an int/bool/float, Python-consistent (modulus 2^31 - 1). */
+int ob_num_hash_(ob_object *o, ob_hash_t *out);
+/* exact comparison across int/bool/float: 1 equal, 0 not. */
+int ob_num_eq_(ob_object *a, ob_object *b);
+
+/* ---- strings (str.c) ---- */
+ob_hash_t ob_hash_bytes_(const void *p, size_t n);
+ob_hash_t ob_str_hash_(ob_object *s);
+void ob_str_fini_(void);
+
+/* ---- sequences (tuple.c, list.c) ---- */
+typedef struct ob_tupleobj {
+    ob_object head;
+    uint32_t size;
+    ob_object *items[]; /* size owned references (None after clear) */
+} ob_tupleobj;
+
+typedef struct ob_listobj {
+    ob_object head;
+    uint32_t size;      /* items in use */
+    uint32_t allocated; /* capacity of items[] */
+    ob_object **items;  /* side block of `allocated` slots, NULL when 0 */
+} ob_listobj;
+
+/* Items array and count of a tuple or list (borrowed). */
+ob_object **ob_seq_items_(ob_object *o, size_t *n);
+
+/* Dict lookup without recording OB_E_KEY: 1 found (*value borrowed),
+ * 0 absent, <0 error. */
+int ob_dict_lookup_(ob_object *d, ob_object *key, ob_object **value);
+
+/* ---- dict internals shared with instances (dict.c, struct.c) ---- */
+typedef struct ob_dictkeys ob_dictkeys;
+ob_dictkeys *ob_dictkeys_new_shared_(void);
+void ob_dictkeys_release_(ob_dictkeys *k);
+/* A dict with split keys sharing k (values array empty). */
+ob_object *ob_dict_new_split_(ob_dictkeys *k);
+
+/* ---- weak references (weakref.c) ---- */
+/* o is dying (count zero, OB_F_WEAKREFD): detach its weak references and
+ * run their callbacks. */
+void ob_weakref_clear_(ob_object *o);
+void ob_weakref_fini_(void);
+
+/* ---- pointer map: open addressing, pointer keys, for side tables ---- */
+typedef struct ob_ptrmap {
+    void **keys; /* NULL empty, OB_PTRMAP_DUMMY deleted */
+    void **vals;
+    size_t mask; /* capacity - 1; capacity 0 when keys == NULL */
+    size_t used; /* live keys */
+    size_t fill; /* live + dummies */
+} ob_ptrmap;
+#define OB_PTRMAP_DUMMY ((void *)1)
+/* Value for key, or NULL. */
+void *ob_ptrmap_get(const ob_ptrmap *m, const void *key);
+/* Inserts or replaces; OB_E_NOMEM (map unchanged) on failure. */
+int ob_ptrmap_put(ob_ptrmap *m, void *key, void *val);
+/* Removes key; returns its value or NULL. */
+void *ob_ptrmap_del(ob_ptrmap *m, const void *key);
+void ob_ptrmap_free(ob_ptrmap *m);
+
+/* ---- misc ---- */
+/* Detected misuse: report and return 0 (the caller refuses). */
+#define OB_MISUSE(msg) (OB_PANIC(msg), 0)
+
+#define OB_TYPE_HEAD(nm) .magic = OB_TYPE_MAGIC, .name = (nm)
+
+#endif /* OB_IMPL_H */
