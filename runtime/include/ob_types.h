@@ -58,11 +58,14 @@ typedef struct ob_str {
  *   OB_STR_CONST(greeting, "hello");   ...   ob_object *s = OB_STR(greeting); */
 #define OB_STR_CONST(name, lit)                                               \
     static const struct {                                                     \
-        ob_str s;                                                             \
+        ob_object head;                                                       \
+        ob_hash_t hash;                                                       \
+        uint32_t len, cplen;                                                  \
         char d[sizeof(lit)];                                                  \
-    } name = { { OB_HEAD_IMMORTAL(&ob_str_type), 0, sizeof(lit) - 1,          \
-                 OB_STR_CPLEN_UNKNOWN }, lit }
-#define OB_STR(name) ((ob_object *)(uintptr_t)&(name).s)
+    } name = { OB_HEAD_IMMORTAL(&ob_str_type), 0, sizeof(lit) - 1,            \
+               OB_STR_CPLEN_UNKNOWN, lit }
+/* (The fields repeat ob_str's so the text lands at offsetof(ob_str, data).) */
+#define OB_STR(name) ((ob_object *)(uintptr_t)&(name).head)
 
 /* New string from n bytes of UTF-8 (validated: OB_E_VALUE if invalid). */
 ob_object *ob_str_from_utf8(const char *s, size_t n) OB_WUR;
