@@ -71,7 +71,8 @@ static void same_figures(const ob_heap_stats *a, const ob_heap_stats *b)
     T_EQ(a->largest_free, b->largest_free);
 }
 
-/* ---- panic hook that records and returns ---- */
+/* ---- panic hook that records and returns (checked builds) ---- */
+#if OB_CHECKED
 
 static ob_hooks saved_hooks;
 static int panics;
@@ -99,6 +100,7 @@ static void unhook_panics(void)
 {
     ob_hooks_set(&saved_hooks);
 }
+#endif
 
 /* ---- geometry and init ---- */
 
@@ -415,46 +417,63 @@ static void test_zero_and_too_large(void)
 
 static void test_exhaustion_then_pristine(void)
 {
-    ob_heap *h = fresh(t_on_host() ? 64 * 1024 : 12 * 1024);
-    static void *ptrs[2048];
+    ob_heap *h = fresh(t_on_host() ? 64 * 1024 : OB_HEAP_SMALL ? 12 * 1024 : 4 * OB_ARENA_SIZE);
     ob_heap_stats_get(h, &st_a); /* pristine */
     T_EQ(st_a.free_extents, 1);
     T_EQ(st_a.arenas_total, 0);
     t_rng r = t_rng_make(t_seed());
+    /* Live blocks are chained through their own first word (no side array:
+     * small boards have no RAM for one). */
+    void *chain = NULL;
     size_t n = 0;
     int fails = 0;
     /* Mixed sizes until even the smallest request fails. */
-    while (n < 2048) {
+    for (;;) {
         size_t sz = fails ? 8 : (t_below(&r, 4) == 0 ? OB_SMALL_LIMIT + 1 + t_below(&r, 700)
-                                                      : 1 + t_below(&r, OB_SMALL_LIMIT));
+                                                      : 8 + t_below(&r, OB_SMALL_LIMIT - 7));
+        ob_heap_stats_get(h, &st_b);
         void *p = ob_heap_alloc(h, sz);
         if (!p) {
             /* NULL leaves the heap as it was. */
             T_CONTAINS(ob_heap_last_error(h), "out of memory");
             CHECK(h);
+            static ob_heap_stats after;
+            ob_heap_stats_get(h, &after);
+            same_figures(&st_b, &after);
+            T_EQ(after.oom_count, st_b.oom_count + 1);
             if (fails++ > 0)
                 break;
             continue;
         }
-        ptrs[n++] = p;
+        *(void **)p = chain;
+        chain = p;
+        n++;
         if (n % 32 == 0)
             CHECK(h);
     }
-    T_LT(n, 2048);
     CHECK(h);
     ob_heap_stats_get(h, &st_b);
     T_GT(st_b.oom_count, 0);
     T_EQ(st_b.arenas_free, 0);
-    /* Free in a scrambled order. */
-    for (size_t i = 0; i < n; i++) {
-        size_t j = i + t_below(&r, (uint32_t)(n - i));
-        void *t = ptrs[i];
-        ptrs[i] = ptrs[j];
-        ptrs[j] = t;
-        ob_heap_free(h, ptrs[i]);
-        if (i % 16 == 0)
-            CHECK(h);
+    t_printf("# exhausted after %lu blocks: %lu B held of %lu\n", (unsigned long)n,
+             (unsigned long)st_b.bytes_held, (unsigned long)st_b.capacity);
+    /* Free every other block, then the rest: holes first, then merges. */
+    for (int pass = 0; pass < 2; pass++) {
+        void **link = &chain;
+        size_t i = 0;
+        while (*link) {
+            void *p = *link;
+            if (pass == 1 || (i++ & 1)) {
+                *link = *(void **)p;
+                ob_heap_free(h, p);
+                if (i % 16 == 0)
+                    CHECK(h);
+            } else {
+                link = (void **)p;
+            }
+        }
     }
+    T_ASSERT(chain == NULL);
     CHECK(h);
     ob_heap_stats_get(h, &st_b);
     T_EQ(st_b.arenas_used, 0);
@@ -521,7 +540,7 @@ static void test_oom_handler_and_injection(void)
 static void test_sixteen_byte_overhead(void)
 {
     /* Fill whole arenas with 16-byte blocks: held <= 1.05 x requested. */
-    ob_heap *h = fresh(t_on_host() ? 64 * 1024 : 8 * 1024);
+    ob_heap *h = fresh(t_on_host() ? 64 * 1024 : 3 * OB_ARENA_SIZE);
     size_t n = 0;
     while (ob_heap_alloc(h, 16))
         n++;
@@ -529,9 +548,11 @@ static void test_sixteen_byte_overhead(void)
     T_GT(st_a.arenas_used, 0);
     size_t per_arena = OB_POOLS_PER_ARENA * HP_CAPACITY(1);
     T_EQ(st_a.classes[1].blocks_used, n);
-    /* Held memory: whole arenas for the pools. */
+    /* Held memory: whole arenas for the pools. The 1.05 goal is for 32-bit
+     * targets (16-byte pool headers); 64-bit hosts have 24-byte ones. */
     uint64_t held = (uint64_t)OB_ARENA_SIZE * st_a.arenas_used;
-    T_LE(held * 100, (uint64_t)per_arena * st_a.arenas_used * 16 * 105);
+    unsigned limit = sizeof(void *) == 4 ? 105 : 107;
+    T_LE(held * 100, (uint64_t)per_arena * st_a.arenas_used * 16 * limit);
     t_printf("# 16-byte blocks: %lu per %u-byte arena (%lu.%03lux)\n", (unsigned long)per_arena,
              (unsigned)OB_ARENA_SIZE, (unsigned long)(OB_ARENA_SIZE / (per_arena * 16)),
              (unsigned long)((uint64_t)OB_ARENA_SIZE * 1000 / (per_arena * 16) % 1000));
@@ -546,22 +567,28 @@ static void test_several_heaps(void)
 {
     size_t avail;
     unsigned char *m = region(&avail);
-    size_t each = (avail < 12 * OB_ARENA_SIZE ? avail : 12 * OB_ARENA_SIZE) / 3;
+    /* Three arena-aligned ranges of at least two arena slots each: the
+     * handle shares the first slot with the large object, the second is an
+     * arena for the pools. */
+    int nh = avail / (2 * OB_ARENA_SIZE) >= 3 ? 3 : 2;
+    size_t each = (avail < 12 * OB_ARENA_SIZE ? avail : 12 * OB_ARENA_SIZE) / (size_t)nh;
+    each &= ~(size_t)(OB_ARENA_SIZE - 1);
+    T_GE(each, 2 * OB_ARENA_SIZE);
     ob_heap *hs[3];
     void *ps[3][4];
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < nh; i++) {
         hs[i] = ob_heap_init(m + i * each, each);
         T_ASSERT(hs[i] != NULL);
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < nh; i++)
         for (int j = 0; j < 4; j++) {
             ps[i][j] = ob_heap_alloc(hs[i], j == 3 ? OB_SMALL_LIMIT + 24 : (size_t)(8 << j));
             T_ASSERT(ps[i][j] != NULL);
             T_ASSERT(ob_heap_contains(hs[i], ps[i][j]));
-            T_ASSERT(!ob_heap_contains(hs[(i + 1) % 3], ps[i][j]));
+            T_ASSERT(!ob_heap_contains(hs[(i + 1) % nh], ps[i][j]));
             memset(ps[i][j], 0x40 + i, 8);
         }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < nh; i++) {
         CHECK(hs[i]);
         ob_heap_stats_get(hs[i], &st_a);
         T_EQ(st_a.large_count, 1);
@@ -574,7 +601,7 @@ static void test_several_heaps(void)
     T_EQ(panics, 1);
     T_CONTAINS(panic_msg, "outside the heap");
 #endif
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < nh; i++) {
         for (int j = 0; j < 4; j++) {
             T_EQ(((unsigned char *)ps[i][j])[7], 0x40 + i);
             ob_heap_free(hs[i], ps[i][j]);
@@ -587,6 +614,7 @@ static void test_several_heaps(void)
 
 /* ---- misuse, each caught with its message ---- */
 
+#if OB_CHECKED
 static void expect_panic(ob_heap *h, const char *needle)
 {
     T_EQ(panics, 1);
@@ -597,6 +625,7 @@ static void expect_panic(ob_heap *h, const char *needle)
     ob_heap_stats_get(h, &st_b);
     same_figures(&st_a, &st_b); /* refused: nothing changed */
 }
+#endif
 
 static void test_misuse_caught(void)
 {
@@ -740,7 +769,7 @@ static void test_checker_catches_corruption(void)
 
 /* ---- the summary ---- */
 
-static char sumbuf[2048];
+static char sumbuf[768];
 static size_t sumlen;
 static void sum_sink(void *ctx, const char *s, size_t n)
 {
