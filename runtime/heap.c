@@ -131,9 +131,11 @@ static hp_pool *pool_new(ob_heap *h, size_t c)
             h->spare = NULL;
         else if (!(a = hp_arena_get(h)))
             return NULL;
-    } else {
-        usable_unlink(h, a);
+        a->next = a->prev = NULL;
+        h->usable = a; /* the list was empty: a is its head */
     }
+    /* a is the head: the most used arena. Taking a pool keeps it the most
+     * used, so the order holds and only lasta and the head change (O(1)). */
     hp_pool *pool;
     if (a->freepools) {
         pool = a->freepools;
@@ -142,9 +144,18 @@ static hp_pool *pool_new(ob_heap *h, size_t c)
         pool = (hp_pool *)(hp_arena_addr(h, a) + (size_t)a->ncarved * OB_POOL_SIZE);
         a->ncarved++;
     }
-    a->nfree--;
-    if (a->nfree > 0)
-        usable_insert(h, a); /* it was the most used arena: it goes first */
+    unsigned k = a->nfree--;
+    if (h->lasta[k] == a)
+        h->lasta[k] = NULL;
+    if (k == 1) {
+        /* no free pool left: off the usable list (A3) */
+        h->usable = a->next;
+        if (a->next)
+            a->next->prev = NULL;
+        a->next = NULL;
+    } else {
+        h->lasta[k - 1] = a; /* the only arena with that few free pools */
+    }
 
     size_t size = HP_CLASS_SIZE(c);
     pool->cls = (uint8_t)c;

@@ -1,0 +1,276 @@
+/* bench_heap - Obol's heap against newlib-nano's malloc in the same image,
+ * under QEMU -icount (figures are instructions; see tests/bench/bench.h).
+ *
+ * The linker heap is split in two: the low part is an Obol heap, the high
+ * part is what newlib-nano's malloc gets through _sbrk below. Both run the
+ * same operation sequences (same seeds):
+ *   all:    N allocations of one size, then N frees (oldest first);
+ *   rand:   random alloc/free over 2K slots, about K live blocks
+ *           (K = 200; 2000 on boards with MiBs; small boards: 40);
+ *   mixed:  the same with sizes uniform in 8..256 and in 8..1024.
+ * Then: bytes held per 16-byte request, and after a random mixed run the
+ * largest allocatable block over the free bytes (fragmentation).
+ * Run with `make bench` (release runtime, CHECKED=0). */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "bench.h"
+#include "k.h"
+#include "ob_config.h"
+#include "ob_heap.h"
+
+/* ---- newlib-nano's heap: the upper part of the linker heap ---- */
+static char *sbrk_cur, *sbrk_end;
+void *_sbrk(ptrdiff_t incr);
+void *_sbrk(ptrdiff_t incr)
+{
+    if (incr < 0 || incr > sbrk_end - sbrk_cur)
+        return (void *)-1;
+    char *p = sbrk_cur;
+    sbrk_cur += incr;
+    return p;
+}
+
+/* ---- the allocators behind volatile pointers ---- */
+static ob_heap *H;
+static void *ob_alloc(size_t n) { return ob_heap_alloc(H, n); }
+static void ob_free(void *p) { ob_heap_free(H, p); }
+static void *(*volatile ob_alloc_fn)(size_t) = ob_alloc;
+static void (*volatile ob_free_fn)(void *) = ob_free;
+static void *(*volatile nano_alloc_fn)(size_t) = malloc;
+static void (*volatile nano_free_fn)(void *) = free;
+
+typedef struct allocator {
+    const char *name;
+    void *(*volatile *alloc)(size_t);
+    void (*volatile *free)(void *);
+} allocator;
+static const allocator OBOL = {"obol", &ob_alloc_fn, &ob_free_fn};
+static const allocator NANO = {"nano", &nano_alloc_fn, &nano_free_fn};
+
+#if OB_HEAP_SMALL
+enum { MAXSLOTS = 80, N_ALL = 32 };
+#define LARGE_SIZE 512u
+#else
+enum { MAXSLOTS = 4000, N_ALL = 1000 };
+#define LARGE_SIZE 1024u
+#endif
+static void *slots[MAXSLOTS];
+static uint32_t sizes[MAXSLOTS];
+
+typedef struct result {
+    bench_stat a, f;
+    uint32_t fails;
+} result;
+
+static uint32_t rng;
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
+}
+
+/* One size (lo == hi) or uniform sizes in [lo, hi]. */
+static uint32_t pick_size(uint32_t lo, uint32_t hi)
+{
+    return lo == hi ? lo : lo + rnd() % (hi - lo + 1);
+}
+
+static void run_all(const allocator *al, uint32_t size, uint32_t n, result *r)
+{
+    uint32_t got = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        void *p;
+        uint32_t t = BENCH_CALL(p = (*al->alloc)(size));
+        if (!p) {
+            r->fails++;
+            break;
+        }
+        bench_add(&r->a, t);
+        slots[got++] = p;
+    }
+    for (uint32_t i = 0; i < got; i++) {
+        void *p = slots[i];
+        bench_add(&r->f, BENCH_CALL((*al->free)(p)));
+        slots[i] = NULL;
+    }
+}
+
+/* Random alloc/free over 2 * live slots; leaves the blocks live if keep. */
+static void run_random(const allocator *al, uint32_t lo, uint32_t hi, uint32_t live,
+                       uint32_t ops, uint32_t seed, int keep, result *r)
+{
+    uint32_t ns = 2 * live;
+    rng = seed;
+    for (uint32_t i = 0; i < ops; i++) {
+        uint32_t s = rnd() % ns;
+        uint32_t size = pick_size(lo, hi);
+        if (!slots[s]) {
+            void *p;
+            uint32_t t = BENCH_CALL(p = (*al->alloc)(size));
+            if (!p) {
+                r->fails++;
+                continue;
+            }
+            bench_add(&r->a, t);
+            slots[s] = p;
+            sizes[s] = size;
+        } else {
+            void *p = slots[s];
+            bench_add(&r->f, BENCH_CALL((*al->free)(p)));
+            slots[s] = NULL;
+        }
+    }
+    if (keep)
+        return;
+    for (uint32_t s = 0; s < ns; s++)
+        if (slots[s]) {
+            (*al->free)(slots[s]);
+            slots[s] = NULL;
+        }
+}
+
+static void row(const char *pattern, const char *size, const result *o, const result *n)
+{
+    k_printf("%-7s %-9s | %4lu %5lu %4lu %5lu %6s | %4lu %5lu %4lu %5lu %6s |%s\n", pattern, size,
+             (unsigned long)bench_avg(&o->a), (unsigned long)o->a.max,
+             (unsigned long)bench_avg(&n->a), (unsigned long)n->a.max,
+             bench_ratio(bench_avg(&o->a), bench_avg(&n->a)), (unsigned long)bench_avg(&o->f),
+             (unsigned long)o->f.max, (unsigned long)bench_avg(&n->f), (unsigned long)n->f.max,
+             bench_ratio(bench_avg(&o->f), bench_avg(&n->f)),
+             (o->fails || n->fails) ? " (some NULL)" : "");
+}
+
+static void both_all(uint32_t size, uint32_t n)
+{
+    result o = {0}, w = {0};
+    run_all(&OBOL, size, n, &o);
+    run_all(&NANO, size, n, &w);
+    char s[16];
+    ob_snprintf(s, sizeof s, "%lu", (unsigned long)size);
+    row("all", s, &o, &w);
+}
+
+static void both_random(const char *pattern, uint32_t lo, uint32_t hi, uint32_t live)
+{
+    result o = {0}, w = {0};
+    uint32_t ops = 10 * live < 4000 ? 4000 : 10 * live;
+    run_random(&OBOL, lo, hi, live, ops, 12345, 0, &o);
+    run_random(&NANO, lo, hi, live, ops, 12345, 0, &w);
+    char s[16];
+    if (lo == hi)
+        ob_snprintf(s, sizeof s, "%lu", (unsigned long)lo);
+    else
+        ob_snprintf(s, sizeof s, "%lu-%lu", (unsigned long)lo, (unsigned long)hi);
+    row(pattern, s, &o, &w);
+}
+
+/* The largest n for which alloc(n) succeeds now (binary search). */
+static uint32_t largest(const allocator *al, uint32_t hi)
+{
+    uint32_t lo = 0;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo + 1) / 2;
+        void *p = (*al->alloc)(mid);
+        if (p) {
+            (*al->free)(p);
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return lo;
+}
+
+static void fragmentation(const allocator *al, size_t region, uint32_t live, uint32_t hi)
+{
+    result r = {0};
+    run_random(al, 8, hi, live, 10 * live < 4000 ? 4000 : 10 * live, 777, 1, &r);
+    uint32_t live_bytes = 0;
+    for (uint32_t s = 0; s < 2 * live; s++)
+        if (slots[s])
+            live_bytes += sizes[s];
+    uint32_t big = largest(al, (uint32_t)region);
+    uint32_t free_bytes = (uint32_t)region - live_bytes;
+    k_printf("  %s: %lu live bytes, largest allocatable %lu of %lu free = %lu.%02lu%%\n",
+             al->name, (unsigned long)live_bytes, (unsigned long)big, (unsigned long)free_bytes,
+             (unsigned long)((uint64_t)big * 100 / free_bytes),
+             (unsigned long)((uint64_t)big * 10000 / free_bytes % 100));
+    for (uint32_t s = 0; s < 2 * live; s++)
+        if (slots[s]) {
+            (*al->free)(slots[s]);
+            slots[s] = NULL;
+        }
+}
+
+int main(void)
+{
+    const k_board_info *b = k_board();
+    size_t total = (size_t)(b->heap_end - b->heap_start);
+    size_t obol_size = (total / 2) & ~(size_t)(OB_ARENA_SIZE - 1);
+    H = ob_heap_init((void *)b->heap_start, obol_size);
+    sbrk_cur = (char *)b->heap_start + obol_size;
+    sbrk_end = (char *)b->heap_end;
+    if (!H) {
+        k_printf("bench_heap: no room for the Obol heap\n");
+        return 1;
+    }
+    bench_init();
+    k_printf("bench_heap on %s: Obol heap %lu B (arena %u, pool %u, small <= %u), "
+             "newlib-nano heap %lu B\n",
+             b->board, (unsigned long)obol_size, (unsigned)OB_ARENA_SIZE, (unsigned)OB_POOL_SIZE,
+             (unsigned)OB_SMALL_LIMIT, (unsigned long)(sbrk_end - sbrk_cur));
+    k_printf("instructions per call: avg and max; ratio = obol / nano\n");
+    k_printf("pattern size      | obol alloc nano alloc  ratio | obol free  nano free   ratio |\n");
+    k_printf("                  |  avg   max  avg   max        |  avg   max  avg   max        |\n");
+
+    static const uint32_t szs[] = {8, 16, 32, 64, 128, 256, LARGE_SIZE};
+    for (unsigned i = 0; i < sizeof szs / sizeof szs[0]; i++)
+        both_all(szs[i], N_ALL);
+    uint32_t live1 = OB_HEAP_SMALL ? 40 : 200;
+    for (unsigned i = 0; i < sizeof szs / sizeof szs[0]; i++)
+        both_random(OB_HEAP_SMALL ? "rand40" : "rand200", szs[i], szs[i], live1);
+    both_random(OB_HEAP_SMALL ? "rand40" : "rand200", 8, 256, live1);
+    both_random(OB_HEAP_SMALL ? "rand40" : "rand200", 8, 1024, OB_HEAP_SMALL ? 10 : live1);
+    if (total >= 1024 * 1024) {
+        for (unsigned i = 0; i < sizeof szs / sizeof szs[0]; i++)
+            both_random("rand2000", szs[i], szs[i], 2000);
+        both_random("rand2000", 8, 256, 2000);
+        both_random("rand2000", 8, 1024, 2000);
+    }
+
+    /* Memory held per 16-byte request. */
+    ob_heap_stats st;
+    uint32_t n16 = 0;
+    for (;;) {
+        void *p = ob_heap_alloc(H, 16);
+        if (!p)
+            break;
+        n16++;
+        ob_heap_stats_get(H, &st);
+        if (st.arenas_used == 2)
+            break; /* one arena full */
+    }
+    uint32_t per_arena = n16 - 1;
+    char *a1 = malloc(16), *a2 = malloc(16);
+    uint32_t nano16 = (uint32_t)(a2 > a1 ? a2 - a1 : a1 - a2);
+    free(a1);
+    free(a2);
+    k_printf("held per 16-byte request: obol %lu.%03lu bytes (%lu blocks per %u-byte arena), "
+             "nano %lu bytes\n",
+             (unsigned long)(OB_ARENA_SIZE / per_arena),
+             (unsigned long)((uint64_t)OB_ARENA_SIZE * 1000 / per_arena % 1000),
+             (unsigned long)per_arena, (unsigned)OB_ARENA_SIZE, (unsigned long)nano16);
+    /* Start the fragmentation run from an empty Obol heap. */
+    H = ob_heap_init((void *)b->heap_start, obol_size);
+
+    k_printf("fragmentation after a random mixed run (8..%u, %lu live):\n",
+             OB_HEAP_SMALL ? 256u : 1024u, (unsigned long)live1);
+    fragmentation(&OBOL, obol_size, live1, OB_HEAP_SMALL ? 256 : 1024);
+    fragmentation(&NANO, (size_t)(sbrk_end - ((char *)b->heap_start + obol_size)), live1,
+                  OB_HEAP_SMALL ? 256 : 1024);
+    bench_done();
+    return 0;
+}
