@@ -1,0 +1,246 @@
+/* test_dict - the compact ordered dict: insertion order, CPython's growth
+ * sizes, deletions that keep the table (dummies, no shrink), numeric keys
+ * that are one key across int/bool/float, tuple keys, errors, and a seeded
+ * shadow model. */
+#include "obt.h"
+
+static ob_object *key_str(int i)
+{
+    return ob_str_printf("key%d", i);
+}
+
+static void test_insertion_order_and_repr(void)
+{
+    obt_begin();
+    ob_object *d = ob_dict_new();
+    static const int order[] = { 5, 3, 9, 1, 7 };
+    for (size_t i = 0; i < T_COUNT(order); i++)
+        T_EQ(ob_dict_set(d, ob_small_from(order[i]), ob_small_from(order[i] * 10)), 0);
+    size_t pos = 0, i = 0;
+    ob_object *k, *v;
+    while (ob_dict_next(d, &pos, &k, &v)) {
+        T_ASSERT(k == ob_small_from(order[i]));
+        T_ASSERT(v == ob_small_from(order[i] * 10));
+        i++;
+    }
+    T_EQ(i, 5);
+    T_EQ_STR(obt_repr(d), "{5: 50, 3: 30, 9: 90, 1: 10, 7: 70}");
+    /* Replacing a value keeps the key's place. */
+    T_EQ(ob_dict_set(d, ob_small_from(3), OB_NONE), 0);
+    T_EQ_STR(obt_repr(d), "{5: 50, 3: None, 9: 90, 1: 10, 7: 70}");
+    /* Deleting and re-adding moves it to the end. */
+    T_EQ(ob_dict_del(d, ob_small_from(5)), 0);
+    T_EQ(ob_dict_set(d, ob_small_from(5), OB_TRUE), 0);
+    T_EQ_STR(obt_repr(d), "{3: None, 9: 90, 1: 10, 7: 70, 5: True}");
+    ob_object *e = ob_dict_new();
+    T_EQ_STR(obt_repr(e), "{}");
+    ob_decref(e), ob_decref(d);
+    obt_end();
+}
+
+static void test_growth_sizes_like_cpython(void)
+{
+    obt_begin();
+    ob_object *d = ob_dict_new();
+    T_EQ(ob_dict_table_size(d), 0);
+    size_t prev = 0;
+    int n = 0;
+    t_printf("# dict keys -> table slots (usable):");
+    for (; n < 200; n++) {
+        ob_object *k = key_str(n);
+        if (!k)
+            break; /* small boards: as many as fit */
+        int rc = ob_dict_set(d, k, ob_small_from(n));
+        ob_decref(k);
+        if (rc == OB_E_NOMEM)
+            break;
+        T_EQ(rc, 0);
+        size_t size = ob_dict_table_size(d);
+        if (size != prev) {
+            t_printf(" %d->%u(%u)", n + 1, (unsigned)size, (unsigned)ob_dict_capacity(d));
+            /* A resize happens exactly when the old table had no entry
+             * left, and doubles it: 8, 16, 32, ... like CPython. */
+            if (prev) {
+                T_EQ((size_t)n, prev * 2 / 3);
+                T_EQ(size, prev * 2);
+            } else {
+                T_EQ(size, 8);
+            }
+            prev = size;
+        }
+    }
+    t_printf("\n");
+    ob_err_clear();
+    T_GE(n, 100);
+    if (n == 200)
+        T_EQ(prev, 512);
+    for (int i = 0; i < n; i++) {
+        ob_object *k = key_str(i);
+        T_ASSERT(ob_dict_get(d, k) == ob_small_from(i));
+        ob_decref(k);
+    }
+    ob_decref(d);
+    obt_end();
+}
+
+static void test_table_kept_after_deletions(void)
+{
+    obt_begin();
+    ob_object *d = ob_dict_new();
+    for (int i = 0; i < 40; i++)
+        T_EQ(ob_dict_set(d, ob_small_from(i), OB_NONE), 0);
+    size_t size = ob_dict_table_size(d), cap = ob_dict_capacity(d), bytes = ob_getsizeof(d);
+    t_printf("# 40 keys: table %u slots, getsizeof %u bytes\n", (unsigned)size, (unsigned)bytes);
+    for (int i = 0; i < 40; i++) {
+        T_EQ(ob_dict_del(d, ob_small_from(i)), 0);
+        /* No shrink on delete: the same table, the same memory. */
+        T_EQ(ob_dict_table_size(d), size);
+        T_EQ(ob_dict_capacity(d), cap);
+        T_EQ(ob_getsizeof(d), bytes);
+    }
+    T_EQ(ob_dict_len(d), 0);
+    t_printf("# after deleting all: table %u slots, getsizeof %u bytes (kept)\n",
+             (unsigned)ob_dict_table_size(d), (unsigned)ob_getsizeof(d));
+    T_EQ(ob_dict_del(d, ob_small_from(3)), OB_E_KEY);
+    /* Deleted entries are not reused: the next insertions use the entries
+     * left over, then the table is rebuilt (compacted, smaller). */
+    size_t left = cap - 40;
+    for (size_t i = 0; i < left; i++) {
+        T_EQ(ob_dict_set(d, ob_small_from(100 + (int)i), OB_NONE), 0);
+        T_EQ(ob_dict_table_size(d), size);
+    }
+    T_EQ(ob_dict_set(d, ob_small_from(999), OB_NONE), 0);
+    T_LT(ob_dict_table_size(d), size);
+    T_EQ(ob_dict_len(d), left + 1);
+    ob_decref(d);
+    obt_end();
+}
+
+static void test_numeric_and_tuple_keys(void)
+{
+    obt_begin();
+    ob_object *d = ob_dict_new();
+    ob_object *f2 = ob_float_from(2.0);
+    T_EQ(ob_dict_set(d, ob_small_from(2), ob_small_from(1)), 0);
+    T_ASSERT(ob_dict_get(d, f2) == ob_small_from(1));
+    T_EQ(ob_dict_set(d, OB_FALSE, ob_small_from(0)), 0);
+    T_ASSERT(ob_dict_get(d, ob_small_from(0)) == ob_small_from(0));
+    ob_object *t1 = ob_tuple_pack(2, ob_small_from(1), ob_small_from(2));
+    ob_object *t2 = ob_tuple_pack(2, OB_TRUE, f2);
+    T_EQ(ob_dict_set(d, t1, OB_NONE), 0);
+    T_EQ(ob_dict_contains(d, t2), 1); /* (True, 2.0) == (1, 2) */
+    ob_object *l = ob_list_new();
+    ob_object *bad = ob_tuple_pack(1, l);
+    T_EQ(ob_dict_set(d, bad, OB_NONE), OB_E_UNHASHABLE);
+    T_EQ(ob_dict_contains(d, bad), OB_E_UNHASHABLE);
+    T_EQ(ob_dict_len(d), 3);
+    ob_decref(bad), ob_decref(l), ob_decref(t1), ob_decref(t2), ob_decref(f2), ob_decref(d);
+    obt_end();
+}
+
+static void test_equality(void)
+{
+    obt_begin();
+    ob_object *a = ob_dict_new(), *b = ob_dict_new();
+    ob_object *la = ob_list_new(), *lb = ob_list_new();
+    T_EQ(ob_list_append(la, ob_small_from(1)), 0);
+    T_EQ(ob_list_append(lb, ob_small_from(1)), 0);
+    T_EQ(ob_dict_set_cstr(a, "x", la), 0);
+    T_EQ(ob_dict_set_cstr(a, "y", OB_NONE), 0);
+    T_EQ(ob_dict_set_cstr(b, "y", OB_NONE), 0);
+    T_EQ(ob_dict_set_cstr(b, "x", lb), 0);
+    T_EQ(ob_eq(a, b), 1); /* order does not matter for == */
+    T_EQ(ob_list_append(lb, ob_small_from(2)), 0);
+    T_EQ(ob_eq(a, b), 0);
+    T_ASSERT(ob_dict_get_cstr(a, "x") == la);
+    ob_decref(la), ob_decref(lb), ob_decref(a), ob_decref(b);
+    obt_end();
+}
+
+static void test_shadow_model(void)
+{
+    obt_begin();
+    enum { KEYS = 64 };
+    int32_t shadow[KEYS]; /* value + 1, 0 = absent */
+    uint32_t order[KEYS];
+    size_t norder = 0;
+    memset(shadow, 0, sizeof shadow);
+    t_rng r = t_rng_make(t_seed());
+    ob_object *d = ob_dict_new();
+    ob_object *keys[KEYS];
+    for (int i = 0; i < KEYS; i++) {
+        keys[i] = (i & 1) ? key_str(i) : ob_int_from_i64((int64_t)i * 1000003 - 5000);
+        T_ASSERT(keys[i] != NULL);
+    }
+    int steps = 1500 * (int)t_scale();
+    for (int step = 0; step < steps; step++) {
+        uint32_t k = t_below(&r, KEYS);
+        if (t_below(&r, 3) == 0) {
+            int rc = ob_dict_del(d, keys[k]);
+            T_EQ(rc, shadow[k] ? 0 : OB_E_KEY);
+            if (shadow[k]) {
+                size_t j = 0;
+                while (order[j] != k)
+                    j++;
+                memmove(&order[j], &order[j + 1], (norder - j - 1) * sizeof order[0]);
+                norder--;
+            }
+            shadow[k] = 0;
+        } else {
+            int32_t v = (int32_t)t_below(&r, 100000);
+            T_EQ(ob_dict_set(d, keys[k], ob_small_from(v)), 0);
+            if (!shadow[k])
+                order[norder++] = k;
+            shadow[k] = v + 1;
+        }
+        T_EQ(ob_dict_len(d), norder);
+        if (step % 16 == 0) {
+            size_t pos = 0, j = 0;
+            ob_object *kk, *vv;
+            while (ob_dict_next(d, &pos, &kk, &vv)) {
+                T_ASSERT(kk == keys[order[j]]);
+                T_ASSERT(vv == ob_small_from(shadow[order[j]] - 1));
+                j++;
+            }
+            T_EQ(j, norder);
+        }
+    }
+    for (int i = 0; i < KEYS; i++)
+        ob_decref(keys[i]);
+    ob_decref(d);
+    obt_end();
+}
+
+static void test_out_of_memory_leaves_dict_unchanged(void)
+{
+    obt_begin();
+    ob_object *d = ob_dict_new();
+    for (int i = 0; i < 5; i++)
+        T_EQ(ob_dict_set(d, ob_small_from(i), OB_NONE), 0);
+    T_EQ(ob_dict_table_size(d), 8);
+    ob_heap_fail_set(ob_runtime_heap(), 0, 1);
+    T_EQ(ob_dict_set(d, ob_small_from(5), OB_NONE), OB_E_NOMEM);
+    T_EQ(ob_dict_len(d), 5);
+    T_EQ(ob_dict_table_size(d), 8);
+    T_EQ(ob_dict_contains(d, ob_small_from(5)), 0);
+    T_EQ_STR(obt_repr(d), "{0: None, 1: None, 2: None, 3: None, 4: None}");
+    T_EQ(ob_dict_set(d, ob_small_from(5), OB_NONE), 0);
+    T_EQ(ob_dict_table_size(d), 16);
+    ob_decref(d);
+    obt_end();
+}
+
+static const t_case cases[] = {
+    T_CASE(test_insertion_order_and_repr),
+    T_CASE(test_growth_sizes_like_cpython),
+    T_CASE(test_table_kept_after_deletions),
+    T_CASE(test_numeric_and_tuple_keys),
+    T_CASE(test_equality),
+    T_CASE(test_shadow_model),
+    T_CASE(test_out_of_memory_leaves_dict_unchanged),
+};
+
+int main(void)
+{
+    return t_main("objects.dict", cases, T_COUNT(cases));
+}
