@@ -87,7 +87,7 @@ int ob_runtime_init(void *base, size_t size)
         return ob_err_set(OB_E_VALUE, "heap range too small");
     memset(&rt, 0, sizeof rt);
     rt.heap = h;
-    rt.base = (uintptr_t)base;
+    rt.base = (uintptr_t)base & ~(uintptr_t)3; /* links count 4-byte units */
     return 0;
 }
 

@@ -30,6 +30,21 @@ static void test_header_layout(void)
         T_EQ(ob_getsizeof(l), 24);  /* gc 4 + header 8 + size, capacity, items */
         T_EQ(ob_getsizeof(d), 24);
     }
+    ob_object *by = ob_bytes_from("abcdefgh", 8);
+    ob_object *st = ob_set_new();
+    ob_object *w = ob_weakref_new(l, NULL, NULL);
+    ob_object *ar = ob_array_new(OB_ARR_U8, 8);
+    T_ASSERT(by && st && w && ar);
+    t_printf("# getsizeof: bytes(8) %u, empty set %u, weakref %u, array u8[8] %u\n",
+             (unsigned)ob_getsizeof(by), (unsigned)ob_getsizeof(st), (unsigned)ob_getsizeof(w),
+             (unsigned)ob_getsizeof(ar));
+    if (sizeof(void *) == 4) {
+        T_EQ(ob_getsizeof(by), 32); /* 16 + 8 + NUL, rounded */
+        T_EQ(ob_getsizeof(st), 32);
+        T_EQ(ob_getsizeof(w), 32);
+        T_EQ(ob_getsizeof(ar), 24);
+    }
+    ob_decref(by), ob_decref(st), ob_decref(w), ob_decref(ar);
     ob_decref(f), ob_decref(b), ob_decref(s), ob_decref(t), ob_decref(l), ob_decref(d);
     obt_end();
 }
