@@ -65,7 +65,8 @@ typedef struct ob_ptrmap {
 #define OB_PTRMAP_DUMMY ((void *)1)
 /* Value for key, or NULL. */
 void *ob_ptrmap_get(const ob_ptrmap *m, const void *key);
-/* Inserts or replaces; OB_E_NOMEM (map unchanged) on failure. */
+/* Inserts or replaces (replacing never allocates, never fails);
+ * OB_E_NOMEM (map unchanged) on failure. */
 int ob_ptrmap_put(ob_ptrmap *m, void *key, void *val);
 /* Removes key; returns its value or NULL. */
 void *ob_ptrmap_del(ob_ptrmap *m, const void *key);

@@ -673,6 +673,13 @@ static int ptrmap_resize(ob_ptrmap *m, size_t cap)
 
 int ob_ptrmap_put(ob_ptrmap *m, void *key, void *val)
 {
+    if (m->keys) { /* replacing never allocates */
+        size_t i = ptrmap_find(m, key, 0);
+        if (m->keys[i] == key) {
+            m->vals[i] = val;
+            return 0;
+        }
+    }
     if (!m->keys || (m->fill + 1) * 3 > (m->mask + 1) * 2) {
         size_t cap = 8;
         while (cap * 2 < (m->used + 1) * 3 + 2)

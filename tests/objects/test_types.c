@@ -270,7 +270,79 @@ static void test_getsizeof_vs_deep_size(void)
     obt_end();
 }
 
+static int stress_calls[64];
+static void on_stress(ob_object *wr, void *ctx)
+{
+    (void)wr;
+    stress_calls[(int *)ctx - stress_calls]++;
+}
+
+static void test_weakrefs_many_referents(void)
+{
+    obt_begin();
+    enum { N = 64 };
+    /* static: a 2 KiB stack (microbit) has no room for these tables */
+    static ob_object *objs[N], *refs[N][2];
+    static int order[2 * N], dropped_ref[N];
+    memset(dropped_ref, 0, sizeof dropped_ref);
+    memset(stress_calls, 0, sizeof stress_calls);
+    for (int i = 0; i < N; i++) {
+        objs[i] = ob_tuple_pack(1, ob_small_from(i));
+        T_ASSERT(objs[i] != NULL);
+        refs[i][0] = ob_weakref_new(objs[i], on_stress, &stress_calls[i]);
+        refs[i][1] = ob_weakref_new(objs[i], on_stress, &stress_calls[i]);
+        T_ASSERT(refs[i][0] && refs[i][1]);
+    }
+    t_rng r = t_rng_make(t_seed());
+    /* Drop referents and weak references in a random order. */
+    for (int i = 0; i < 2 * N; i++)
+        order[i] = i;
+    for (int i = 2 * N - 1; i > 0; i--) {
+        int j = (int)t_below(&r, (uint32_t)i + 1), x = order[i];
+        order[i] = order[j], order[j] = x;
+    }
+    for (int k = 0; k < 2 * N; k++) {
+        int i = order[k] % N;
+        if (order[k] < N) { /* the referent */
+            int alive = 2 - dropped_ref[i];
+            ob_decref(objs[i]);
+            objs[i] = NULL;
+            T_EQ(stress_calls[i], alive); /* each live weakref called back once */
+        } else { /* one of its weak references */
+            ob_decref(refs[i][dropped_ref[i]]);
+            refs[i][dropped_ref[i]++] = NULL;
+        }
+    }
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < 2; j++)
+            ob_decref(refs[i][j]);
+    obt_end();
+}
+
+static void test_nesting_limit(void)
+{
+    obt_begin();
+    /* Tuples nested deeper than OB_NEST_MAX: hash and == fail cleanly
+     * (Python would raise RecursionError far deeper), repr abbreviates. */
+    ob_object *a = ob_tuple_pack(1, ob_small_from(1));
+    ob_object *b = ob_tuple_pack(1, ob_small_from(1));
+    for (int i = 0; i < OB_NEST_MAX + 2; i++) {
+        ob_object *na = ob_tuple_pack(1, a), *nb = ob_tuple_pack(1, b);
+        T_ASSERT(na && nb);
+        ob_decref(a), ob_decref(b);
+        a = na, b = nb;
+    }
+    ob_hash_t h;
+    T_EQ(ob_hash(a, &h), OB_E_DEPTH);
+    T_EQ(ob_eq(a, b), OB_E_DEPTH);
+    T_CONTAINS(obt_repr(a), "(...)");
+    ob_decref(a), ob_decref(b);
+    obt_end();
+}
+
 static const t_case cases[] = {
+    T_CASE(test_weakrefs_many_referents),
+    T_CASE(test_nesting_limit),
     T_CASE(test_tuple_basics),
     T_CASE(test_set),
     T_CASE(test_typed_arrays),
