@@ -159,7 +159,11 @@ static long utf8_count(const uint8_t *p, size_t n)
     return cps;
 }
 
-/* A str of n bytes (uninitialised text, NUL placed); cplen set later. */
+/* The empty string: immortal, like the empty tuple. */
+OB_STR_CONST(empty_str, "");
+
+/* A str of n bytes (uninitialised text, NUL placed); cplen set later.
+ * Callers return the empty string themselves for n == 0. */
 static ob_str *str_alloc(size_t n)
 {
     if (n > UINT32_MAX - 1)
@@ -175,6 +179,8 @@ ob_object *ob_str_from_utf8(const char *p, size_t n)
     long cps = utf8_count((const uint8_t *)p, n);
     if (cps < 0)
         return ob_err_null(OB_E_VALUE, "invalid UTF-8");
+    if (n == 0)
+        return OB_STR(empty_str);
     ob_str *s = str_alloc(n);
     if (!s)
         return NULL;
@@ -194,6 +200,8 @@ ob_object *ob_str_printf(const char *fmt, ...)
     va_start(ap, fmt);
     size_t n = ob_vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    if (n == 0)
+        return OB_STR(empty_str);
     ob_str *s = str_alloc(n);
     if (!s)
         return NULL;
@@ -221,6 +229,8 @@ ob_object *ob_str_concat(ob_object *a, ob_object *b)
     ob_str *x = (ob_str *)a, *y = (ob_str *)b;
     if ((size_t)x->len + y->len > UINT32_MAX - 1)
         return ob_err_null(OB_E_OVERFLOW, "string too long");
+    if (x->len + y->len == 0)
+        return OB_STR(empty_str);
     ob_str *s = str_alloc((size_t)x->len + y->len);
     if (!s)
         return NULL;

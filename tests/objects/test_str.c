@@ -154,6 +154,10 @@ static void test_repr_and_printf(void)
     ob_object *e = ob_str_from_utf8("", 0);
     T_EQ(ob_str_len(e), 0);
     T_EQ_STR(obt_repr(e), "''");
+    /* The empty string is one immortal object, like the empty tuple. */
+    T_ASSERT(ob_is_immortal(e));
+    T_ASSERT(ob_str_from_cstr("") == e);
+    T_ASSERT(ob_str_concat(e, e) == e);
     ob_decref(s), ob_decref(f), ob_decref(b), ob_decref(b2), ob_decref(e);
     obt_end();
 }
