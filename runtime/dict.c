@@ -1,34 +1,47 @@
 /* dict.c - compact, insertion-ordered hash tables (CPython 3.6+ layout),
- * with split tables for instance attribute dicts (PEP 412).
+ * a linear layout for small dicts, and split tables for instance attribute
+ * dicts (PEP 412).
  *
  * The dict object is fixed: header, used count, a keys table and, for a
- * split dict, a values array. The keys table is one side block:
+ * split dict, a values array. The keys table is one side block, in one of
+ * two layouts:
  *
- *   +--------------------+------------------------+---------------------------+
- *   | refs log2 ixb shrd | indices: 2^log2 slots  | entries: usable(2^log2)   |
- *   | usable nentries    | of 1/2/4 bytes each    | {hash, key, value} each   |
- *   +--------------------+------------------------+---------------------------+
+ *   indexed:  +--------------+------------------------+-------------------------+
+ *             | log2 ixb shr | indices: 2^log2 slots  | entries: usable(2^log2) |
+ *             | nentries     | of 1/2/4 bytes each    | {hash, key, value} each |
+ *             +--------------+------------------------+-------------------------+
+ *   linear:   +--------------+-----------------------------+
+ *   (ixb 0)   | log2 0 shr   | entries: 2^log2 of          |
+ *             | nentries     | {key, value}, no hashes     |
+ *             +--------------+-----------------------------+
  *
- * An index slot holds EMPTY (-1), DUMMY (-2, a deleted key) or the number
- * of an entry. Entries are appended in insertion order and never reused:
- * deleting a key leaves a DUMMY slot and an empty entry, and the table does
- * not shrink; only a resize (when no entry is left to append) compacts.
+ * Indexed: an index slot holds EMPTY (-1), DUMMY (-2, a deleted key) or the
+ * number of an entry. Probing is CPython's: i = hash & mask, then
+ * i = (5*i + perturb + 1) & mask with perturb >>= 5 each step, so every slot
+ * is reached once perturb is 0. Linear (dicts of at most OB_DICT_LINEAR_MAX
+ * entries, Obol's addition): lookup compares the entries in order, identity
+ * first; an 8-entry scan costs about what hashing and probing do, and the
+ * table takes 8 bytes per entry instead of 12 plus the index.
  *
- * Probing is CPython's: i = hash & mask, then i = (5*i + perturb + 1) & mask
- * with perturb >>= 5 each step, so every slot is reached once perturb is 0.
+ * Both layouts append entries in insertion order and never reuse them:
+ * deleting a key leaves an empty entry (and a DUMMY index), and the table
+ * does not shrink; only a resize (when no entry is left to append) compacts.
  *
- * Resize policy (CPython's): a table of 2^k slots holds usable(2^k) =
- * 2^(k+1)/3 entries. When an insertion finds none left, the table is rebuilt
- * with the smallest 2^k >= max(OB_DICT_MINSIZE, 3 * used) slots (so it may
- * also shrink after many deletions), dropping deleted entries. Deletion
- * alone never resizes.
+ * Resize policy, when an insertion finds no entry left: the table is
+ * rebuilt without deleted entries for want = max(3 * used, 3 * (used + 1) /
+ * 2 + 1) - linear with 4, 8, ... entries while used + 1 fits
+ * OB_DICT_LINEAR_MAX, else indexed with the smallest 2^k >= max(want,
+ * OB_DICT_MINSIZE) index slots, holding usable(2^k) = 2^(k+1)/3 entries.
+ * Under insertion this is CPython's doubling (indexed: ..., 32, 64, 128);
+ * after many deletions the rebuild may also shrink. Deletion alone never
+ * resizes.
  *
- * Split dicts (PEP 412): instances of one instance type share a keys table
- * (`shared`, refs counted, keys only); each dict has its own values array
- * with one slot per shared entry. An instance that adds attributes in the
- * order its type's table already has (or appends the next new one) stays
- * split; any other insertion, or a deletion, converts its dict to a
- * combined table of its own.
+ * Split dicts (PEP 412): instances of one instance type share an indexed
+ * keys table (`shared`, counted by a word before the table, keys only);
+ * each dict has its own values array with one slot per shared entry. An
+ * instance that adds attributes in the order its type's table already has
+ * (or appends the next new one) stays split; any other insertion, or a
+ * deletion, converts its dict to a combined table of its own.
  */
 #include <stddef.h>
 
@@ -43,15 +56,22 @@ typedef struct entry {
     ob_object *value; /* unused in shared tables */
 } entry;
 
+typedef struct lentry {
+    ob_object *key; /* NULL: deleted */
+    ob_object *value;
+} lentry;
+
 struct ob_dictkeys {
-    uint32_t refs;     /* dicts (and the type) using a shared table; 1 otherwise */
-    uint8_t log2;      /* 2^log2 index slots */
-    uint8_t ixbytes;   /* bytes per index slot: 1, 2 or 4 */
-    uint8_t shared;    /* keys of instances of one type */
+    uint8_t log2;      /* indexed: 2^log2 index slots; linear: 2^log2 entries */
+    uint8_t ixbytes;   /* bytes per index slot: 1, 2 or 4; 0: linear */
+    uint8_t shared;    /* keys of instances of one type (indexed only) */
     uint8_t pad;
-    uint32_t usable;   /* entries that may still be appended */
     uint32_t nentries; /* entries appended, deleted ones included */
 };
+
+/* Shared tables are counted: the dicts using them and the type. The count
+ * sits in a word before the table. */
+#define SHARED_PREFIX 8u
 
 typedef struct ob_dictobj {
     ob_object head;
@@ -63,6 +83,23 @@ typedef struct ob_dictobj {
 static size_t usable_of(size_t size)
 {
     return (size << 1) / 3;
+}
+
+static int is_linear(const ob_dictkeys *k)
+{
+    return k->ixbytes == 0;
+}
+
+/* Entries the table can hold in all. */
+static size_t cap_of(const ob_dictkeys *k)
+{
+    size_t size = (size_t)1 << k->log2;
+    return is_linear(k) ? size : usable_of(size);
+}
+
+static size_t usable_left(const ob_dictkeys *k)
+{
+    return cap_of(k) - k->nentries;
 }
 
 static size_t ix_area(const ob_dictkeys *k)
@@ -79,6 +116,27 @@ static uint8_t *ix_base(ob_dictkeys *k)
 static entry *entries_of(ob_dictkeys *k)
 {
     return (entry *)(void *)(ix_base(k) + ix_area(k));
+}
+
+static lentry *lentries_of(ob_dictkeys *k)
+{
+    return (lentry *)(void *)(k + 1);
+}
+
+/* Uniform access to entry i in either layout. */
+static ob_object **ent_key(ob_dictkeys *k, size_t i)
+{
+    return is_linear(k) ? &lentries_of(k)[i].key : &entries_of(k)[i].key;
+}
+
+static ob_object **ent_value(ob_dictkeys *k, size_t i)
+{
+    return is_linear(k) ? &lentries_of(k)[i].value : &entries_of(k)[i].value;
+}
+
+static uint32_t *shared_refs(ob_dictkeys *k)
+{
+    return (uint32_t *)(void *)((char *)k - SHARED_PREFIX);
 }
 
 static int32_t ix_get(ob_dictkeys *k, size_t i)
@@ -101,25 +159,29 @@ static void ix_set(ob_dictkeys *k, size_t i, int32_t v)
     }
 }
 
-static ob_dictkeys *keys_new(uint8_t log2, int shared)
+/* A new table: linear (2^log2 entries) or indexed (2^log2 slots). */
+static ob_dictkeys *keys_new(uint8_t log2, int linear, int shared)
 {
     if (log2 > 30)
         return ob_err_null(OB_E_OVERFLOW, "dict too large");
     size_t size = (size_t)1 << log2;
     ob_dictkeys probe = { 0 };
     probe.log2 = log2;
-    probe.ixbytes = size <= 128 ? 1 : size <= 32768 ? 2 : 4;
-    size_t n = sizeof probe + ix_area(&probe) + usable_of(size) * sizeof(entry);
-    ob_dictkeys *k = ob_mem_alloc(n);
-    if (!k)
+    probe.ixbytes = linear ? 0 : size <= 128 ? 1 : size <= 32768 ? 2 : 4;
+    size_t body = linear ? size * sizeof(lentry)
+                         : ix_area(&probe) + usable_of(size) * sizeof(entry);
+    size_t pre = shared ? SHARED_PREFIX : 0;
+    char *b = ob_mem_alloc(pre + sizeof probe + body);
+    if (!b)
         return NULL;
+    ob_dictkeys *k = (ob_dictkeys *)(void *)(b + pre);
     *k = probe;
-    k->refs = 1;
     k->shared = (uint8_t)shared;
-    k->usable = (uint32_t)usable_of(size);
-    k->nentries = 0;
-    memset(ix_base(k), 0xFF, ix_area(k)); /* every width reads -1 */
-    memset(entries_of(k), 0, usable_of(size) * sizeof(entry));
+    if (shared)
+        *shared_refs(k) = 1;
+    memset(k + 1, 0, body);
+    if (!linear)
+        memset(ix_base(k), 0xFF, ix_area(k)); /* every width reads -1 */
     return k;
 }
 
@@ -127,7 +189,12 @@ static void keys_free(ob_dictkeys *k)
 {
     /* Owned keys (and values in combined tables) were released by the
      * caller; this returns the block. */
-    ob_mem_free(k);
+    ob_mem_free(k->shared ? (char *)k - SHARED_PREFIX : (char *)k);
+}
+
+static size_t keys_block_size(ob_dictkeys *k)
+{
+    return ob_mem_size(k->shared ? (char *)k - SHARED_PREFIX : (char *)k);
 }
 
 static uint8_t log2_for(size_t minsize)
@@ -139,14 +206,32 @@ static uint8_t log2_for(size_t minsize)
 }
 
 /* ---- lookup ------------------------------------------------------------------ */
-/* Entry number of key (>= 0), IX_EMPTY when absent, or a negative ob_err
- * below IX_DUMMY... errors are returned through *err. *slot receives the
- * index slot of the key when found. */
+/* Entry number of key (>= 0) or IX_EMPTY when absent; an error (ob_eq
+ * failing) is returned through *err. For indexed tables *slot receives the
+ * key's index slot. */
 static int32_t lookup(ob_dictkeys *k, ob_object *key, ob_hash_t hash, size_t *slot, int *err)
 {
     *err = 0;
     if (!k)
         return IX_EMPTY;
+    if (is_linear(k)) {
+        lentry *le = lentries_of(k);
+        for (uint32_t i = 0; i < k->nentries; i++)
+            if (le[i].key == key)
+                return (int32_t)i;
+        for (uint32_t i = 0; i < k->nentries; i++) {
+            if (!le[i].key)
+                continue;
+            int eq = ob_eq(le[i].key, key);
+            if (eq < 0) {
+                *err = eq;
+                return IX_EMPTY;
+            }
+            if (eq)
+                return (int32_t)i;
+        }
+        return IX_EMPTY;
+    }
     size_t mask = ((size_t)1 << k->log2) - 1;
     size_t i = hash & mask;
     uint32_t perturb = hash;
@@ -194,16 +279,32 @@ static size_t find_free_slot(ob_dictkeys *k, ob_hash_t hash)
 /* Appends an entry (the table has room); takes over the references. */
 static int32_t append_entry(ob_dictkeys *k, ob_hash_t hash, ob_object *key, ob_object *value)
 {
-    size_t slot = find_free_slot(k, hash);
     int32_t ix = (int32_t)k->nentries;
-    entry *e = &entries_of(k)[ix];
-    e->hash = hash;
-    e->key = key;
-    e->value = value;
-    ix_set(k, slot, ix);
+    if (is_linear(k)) {
+        lentries_of(k)[ix].key = key;
+        lentries_of(k)[ix].value = value;
+    } else {
+        size_t slot = find_free_slot(k, hash);
+        entry *e = &entries_of(k)[ix];
+        e->hash = hash;
+        e->key = key;
+        e->value = value;
+        ix_set(k, slot, ix);
+    }
     k->nentries++;
-    k->usable--;
     return ix;
+}
+
+/* The hash of a key already in a table (it hashed once: cannot fail now;
+ * str hashes are cached). */
+static ob_hash_t rehash(ob_dictkeys *k, size_t i)
+{
+    if (!is_linear(k))
+        return entries_of(k)[i].hash;
+    ob_hash_t h = 0;
+    if (ob_hash(lentries_of(k)[i].key, &h) < 0)
+        ob_err_clear();
+    return h;
 }
 
 /* ---- type -------------------------------------------------------------------- */
@@ -217,12 +318,18 @@ static ob_dictobj *as_dict(ob_object *o)
 
 static void keys_release_shared(ob_dictkeys *k)
 {
-    if (--k->refs > 0)
+    if (--*shared_refs(k) > 0)
         return;
     entry *ents = entries_of(k);
     for (uint32_t i = 0; i < k->nentries; i++)
         ob_decref(ents[i].key);
     keys_free(k);
+}
+
+/* Value of entry i of d (NULL when deleted or, split, not set). */
+static ob_object *value_at(ob_dictobj *d, size_t i)
+{
+    return d->values ? d->values[i] : *ent_value(d->keys, i);
 }
 
 static void dict_dealloc(ob_object *o)
@@ -238,10 +345,9 @@ static void dict_dealloc(ob_object *o)
         keys_release_shared(k);
         return;
     }
-    entry *ents = entries_of(k);
     for (uint32_t i = 0; i < k->nentries; i++) {
-        ob_decref(ents[i].key);
-        ob_decref(ents[i].value);
+        ob_decref(*ent_key(k, i));
+        ob_decref(*ent_value(k, i));
     }
     keys_free(k);
 }
@@ -252,17 +358,15 @@ static int dict_traverse(ob_object *o, ob_visit_fn visit, void *arg)
     ob_dictkeys *k = d->keys;
     if (!k)
         return 0;
-    entry *ents = entries_of(k);
     for (uint32_t i = 0; i < k->nentries; i++) {
         int rc = 0;
-        if (d->values) {
-            if (d->values[i])
-                rc = visit(d->values[i], arg);
-        } else if (ents[i].key) {
-            rc = visit(ents[i].key, arg);
-            if (!rc)
-                rc = visit(ents[i].value, arg);
-        }
+        ob_object *v = value_at(d, i);
+        if (!v)
+            continue;
+        if (!d->values) /* shared keys belong to the type's table */
+            rc = visit(*ent_key(k, i), arg);
+        if (!rc)
+            rc = visit(v, arg);
         if (rc)
             return rc;
     }
@@ -277,17 +381,16 @@ static ob_object *dict_child(ob_object *o, size_t *pos)
     ob_dictkeys *k = d->keys;
     if (!k)
         return NULL;
-    entry *ents = entries_of(k);
     for (;;) {
         size_t i = *pos >> 1;
         if (i >= k->nentries)
             return NULL;
-        ob_object *v = d->values ? d->values[i] : ents[i].value;
-        if (!ents[i].key || !v) {
+        ob_object *key = *ent_key(k, i), *v = value_at(d, i);
+        if (!key || !v) {
             *pos = (i + 1) << 1;
             continue;
         }
-        ob_object *r = (*pos & 1) ? v : ents[i].key;
+        ob_object *r = (*pos & 1) ? v : key;
         (*pos)++;
         return r;
     }
@@ -298,7 +401,7 @@ static size_t dict_sizeof_extra(ob_object *o)
     ob_dictobj *d = (ob_dictobj *)o;
     if (d->values) /* split: the shared keys belong to the type */
         return ob_mem_size(d->values);
-    return ob_mem_size(d->keys);
+    return d->keys ? keys_block_size(d->keys) : 0;
 }
 
 const ob_type ob_dict_type = {
@@ -330,7 +433,7 @@ size_t ob_dict_capacity(const ob_object *o)
     if (!o || ob_is_small(o) || o->ob_type != &ob_dict_type)
         return 0;
     const ob_dictkeys *k = ((const ob_dictobj *)o)->keys;
-    return k ? usable_of((size_t)1 << k->log2) : 0;
+    return k ? cap_of(k) : 0;
 }
 
 size_t ob_dict_table_size(const ob_object *o)
@@ -347,29 +450,46 @@ int ob_dict_is_split(const ob_object *o)
            ((const ob_dictobj *)o)->values != NULL;
 }
 
+int ob_dict_is_linear(const ob_object *o)
+{
+    if (!o || ob_is_small(o) || o->ob_type != &ob_dict_type)
+        return 0;
+    const ob_dictkeys *k = ((const ob_dictobj *)o)->keys;
+    return k && is_linear(k);
+}
+
 /* Rebuilds d as a combined table with room for at least `need` more
- * entries than it has live ones. Nothing changes on failure. */
+ * entries than it has live ones (policy: file comment). Nothing changes on
+ * failure. */
 static int dict_resize(ob_dictobj *d, size_t need)
 {
-    size_t want = (size_t)d->used * 3;
-    if (want < (d->used + need) * 3 / 2 + 1)
-        want = (d->used + need) * 3 / 2 + 1;
-    uint8_t log2 = log2_for(want);
-    while (usable_of((size_t)1 << log2) < d->used + need)
-        log2++;
-    ob_dictkeys *nk = keys_new(log2, 0);
+    size_t n = (size_t)d->used + need;
+    ob_dictkeys *nk;
+    if (n <= OB_DICT_LINEAR_MAX) {
+        uint8_t log2 = 2;
+        while (((size_t)1 << log2) < n)
+            log2++;
+        nk = keys_new(log2, 1, 0);
+    } else {
+        size_t want = (size_t)d->used * 3;
+        if (want < n * 3 / 2 + 1)
+            want = n * 3 / 2 + 1;
+        uint8_t log2 = log2_for(want);
+        while (usable_of((size_t)1 << log2) < n)
+            log2++;
+        nk = keys_new(log2, 0, 0);
+    }
     if (!nk)
         return OB_E_NOMEM;
     ob_dictkeys *ok = d->keys;
     if (ok) {
-        entry *ents = entries_of(ok);
         for (uint32_t i = 0; i < ok->nentries; i++) {
-            if (d->values) {
-                if (d->values[i]) /* shared keys: the new table takes its own ref */
-                    append_entry(nk, ents[i].hash, ob_newref(ents[i].key), d->values[i]);
-            } else if (ents[i].key) {
-                append_entry(nk, ents[i].hash, ents[i].key, ents[i].value);
-            }
+            ob_object *key = *ent_key(ok, i), *v = value_at(d, i);
+            if (!key || !v)
+                continue;
+            /* Shared keys stay the table's: the new table takes its own. */
+            append_entry(nk, is_linear(nk) ? 0 : rehash(ok, i),
+                         d->values ? ob_newref(key) : key, v);
         }
         if (d->values) {
             ob_mem_free(d->values);
@@ -396,7 +516,7 @@ int ob_dict_lookup_(ob_object *o, ob_object *key, ob_object **value)
         return rc;
     if (ix < 0)
         return 0;
-    ob_object *v = d->values ? d->values[ix] : entries_of(d->keys)[ix].value;
+    ob_object *v = value_at(d, (size_t)ix);
     if (!v)
         return 0;
     *value = v;
@@ -447,7 +567,7 @@ static int split_set(ob_dictobj *d, ob_object *key, ob_hash_t h, ob_object *valu
         d->used++;
         return 1;
     }
-    if (d->used != k->nentries || k->usable == 0 || ob_type_of(key) != &ob_str_type)
+    if (d->used != k->nentries || usable_left(k) == 0 || ob_type_of(key) != &ob_str_type)
         return 0;
     ix = append_entry(k, h, ob_newref(key), NULL);
     d->values[ix] = ob_newref(value);
@@ -476,13 +596,13 @@ int ob_dict_set(ob_object *o, ob_object *key, ob_object *value)
     if (rc < 0)
         return rc;
     if (ix >= 0) {
-        entry *e = &entries_of(d->keys)[ix];
-        ob_object *old = e->value;
-        e->value = ob_newref(value);
+        ob_object **vp = ent_value(d->keys, (size_t)ix);
+        ob_object *old = *vp;
+        *vp = ob_newref(value);
         ob_decref(old);
         return 0;
     }
-    if (!d->keys || d->keys->usable == 0)
+    if (!d->keys || usable_left(d->keys) == 0)
         if (dict_resize(d, 1) < 0)
             return OB_E_NOMEM;
     append_entry(d->keys, h, ob_newref(key), ob_newref(value));
@@ -499,11 +619,11 @@ int ob_dict_del(ob_object *o, ob_object *key)
     int rc = ob_hash(key, &h);
     if (rc < 0)
         return rc;
-    size_t slot;
+    size_t slot = 0;
     int32_t ix = lookup(d->keys, key, h, &slot, &rc);
     if (rc < 0)
         return rc;
-    if (ix < 0 || (d->values && !d->values[ix]))
+    if (ix < 0 || !value_at(d, (size_t)ix))
         return ob_err_set(OB_E_KEY, "key not found");
     if (d->values) {
         /* Deleting from a split dict makes it combined (same size). */
@@ -513,10 +633,11 @@ int ob_dict_del(ob_object *o, ob_object *key)
         if (rc < 0 || ix < 0)
             return rc < 0 ? rc : ob_err_set(OB_E_KEY, "key not found");
     }
-    entry *e = &entries_of(d->keys)[ix];
-    ob_object *k = e->key, *v = e->value;
-    e->key = e->value = NULL;
-    ix_set(d->keys, slot, IX_DUMMY);
+    ob_object **kp = ent_key(d->keys, (size_t)ix), **vp = ent_value(d->keys, (size_t)ix);
+    ob_object *k = *kp, *v = *vp;
+    *kp = *vp = NULL;
+    if (!is_linear(d->keys))
+        ix_set(d->keys, slot, IX_DUMMY);
     d->used--;
     ob_decref(k);
     ob_decref(v);
@@ -531,13 +652,12 @@ int ob_dict_next(ob_object *o, size_t *pos, ob_object **key, ob_object **value)
     ob_dictkeys *k = d->keys;
     if (!k)
         return 0;
-    entry *ents = entries_of(k);
     while (*pos < k->nentries) {
         size_t i = (*pos)++;
-        ob_object *v = d->values ? d->values[i] : ents[i].value;
-        if (ents[i].key && v) {
+        ob_object *kk = *ent_key(k, i), *v = value_at(d, i);
+        if (kk && v) {
             if (key)
-                *key = ents[i].key;
+                *key = kk;
             if (value)
                 *value = v;
             return 1;
@@ -582,7 +702,7 @@ int ob_dict_set_cstr(ob_object *d, const char *key, ob_object *value)
 /* ---- shared keys (instances) ------------------------------------------------- */
 ob_dictkeys *ob_dictkeys_new_shared_(void)
 {
-    return keys_new(log2_for(OB_DICT_MINSIZE), 1);
+    return keys_new(log2_for(OB_DICT_MINSIZE), 0, 1);
 }
 
 void ob_dictkeys_release_(ob_dictkeys *k)
@@ -593,7 +713,7 @@ void ob_dictkeys_release_(ob_dictkeys *k)
 
 ob_object *ob_dict_new_split_(ob_dictkeys *k)
 {
-    size_t cap = usable_of((size_t)1 << k->log2);
+    size_t cap = cap_of(k);
     ob_object **values = ob_mem_alloc(cap * sizeof *values);
     if (!values)
         return NULL;
@@ -605,6 +725,6 @@ ob_object *ob_dict_new_split_(ob_dictkeys *k)
     }
     d->keys = k;
     d->values = values;
-    k->refs++;
+    (*shared_refs(k))++;
     return &d->head;
 }

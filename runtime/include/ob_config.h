@@ -127,6 +127,14 @@ static_assert(OB_POOL_SIZE - 32 >= 2 * OB_SMALL_LIMIT,
 #define OB_DICT_MINSIZE 8
 #endif
 
+/* Dicts of at most this many entries use a linear table: {key, value}
+ * pairs searched in order, no index and no stored hashes (8 bytes per entry
+ * instead of 12 plus the index). 0 turns it off (CPython's layout for every
+ * size). A power of two, 0 or 4..32. */
+#ifndef OB_DICT_LINEAR_MAX
+#define OB_DICT_LINEAR_MAX 8
+#endif
+
 /* Smallest intern table (slots, a power of two). Grows at 2/3 full. */
 #ifndef OB_INTERN_MINSIZE
 #define OB_INTERN_MINSIZE 16
@@ -140,6 +148,9 @@ static_assert(OB_POOL_SIZE - 32 >= 2 * OB_SMALL_LIMIT,
 static_assert(OB_NEST_MAX >= 4 && OB_NEST_MAX <= 64, "OB_NEST_MAX out of range");
 static_assert(OB_DICT_MINSIZE >= 4 && (OB_DICT_MINSIZE & (OB_DICT_MINSIZE - 1)) == 0,
               "OB_DICT_MINSIZE must be a power of two >= 4");
+static_assert(OB_DICT_LINEAR_MAX == 0 || (OB_DICT_LINEAR_MAX >= 4 && OB_DICT_LINEAR_MAX <= 32 &&
+              (OB_DICT_LINEAR_MAX & (OB_DICT_LINEAR_MAX - 1)) == 0),
+              "OB_DICT_LINEAR_MAX must be 0 or a power of two in 4..32");
 static_assert(OB_SET_MINSIZE >= 4 && (OB_SET_MINSIZE & (OB_SET_MINSIZE - 1)) == 0,
               "OB_SET_MINSIZE must be a power of two >= 4");
 #endif /* !OB_LINKER_SCRIPT (objects) */

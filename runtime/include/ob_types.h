@@ -128,12 +128,14 @@ void ob_list_clear(ob_object *l);
  * An index table of 2^k slots (1, 2 or 4 bytes each) points into a dense
  * entry array {hash, key, value} in insertion order. Probing is CPython's
  * perturbed scheme; deletion leaves a dummy index and an empty entry, and
- * never shrinks. Resize policy: docs/objects.md. */
+ * never shrinks. Dicts of up to OB_DICT_LINEAR_MAX entries use a linear
+ * table of {key, value} pairs instead. Resize policy: docs/objects.md. */
 ob_object *ob_dict_new(void) OB_WUR;
 size_t ob_dict_len(const ob_object *d);
 /* Entries the current table holds before it must grow (usable size). */
 size_t ob_dict_capacity(const ob_object *d);
-/* Slots in the index table (2^k). */
+/* Slots in the table: index slots (2^k) for an indexed table, entry
+ * slots for a linear one; 0 before the first insertion. */
 size_t ob_dict_table_size(const ob_object *d);
 /* Borrowed value, or NULL: OB_E_KEY when absent (other errors possible:
  * OB_E_UNHASHABLE). */
@@ -198,6 +200,8 @@ int ob_instance_setattr(ob_object *o, const char *name, ob_object *x) OB_WUR;
 ob_object *ob_instance_dict(ob_object *o);
 /* 1 when the instance's dict uses its type's shared keys. */
 int ob_dict_is_split(const ob_object *d);
+/* 1 when d uses the linear small-table layout (docs/objects.md). */
+int ob_dict_is_linear(const ob_object *d);
 
 /* ---- weak references ------------------------------------------------------ */
 /* Called once, after the referent died, while the weak reference lives. */

@@ -43,7 +43,19 @@ static void test_growth_sizes_like_cpython(void)
     obt_begin();
     ob_object *d = ob_dict_new();
     T_EQ(ob_dict_table_size(d), 0);
-    size_t prev = 0;
+    /* Linear tables of 4 and 8 entries (L), then indexed tables that
+     * double like CPython's from the first one sized for 3 x used. */
+#if OB_DICT_LINEAR_MAX == 8 && OB_DICT_MINSIZE == 8
+    static const size_t expect[] = { 4, 8, 32, 64, 128, 256, 512 };
+#elif OB_DICT_LINEAR_MAX == 0 && OB_DICT_MINSIZE == 8
+    static const size_t expect[] = { 8, 16, 32, 64, 128, 256, 512 };
+#else
+    t_printf("# growth sizes checked for the default configuration only\n");
+    ob_decref(d);
+    obt_end();
+    return;
+#endif
+    size_t prev = 0, prev_cap = 0, step = 0;
     int n = 0;
     t_printf("# dict keys -> table slots (usable):");
     for (; n < 200; n++) {
@@ -57,23 +69,22 @@ static void test_growth_sizes_like_cpython(void)
         T_EQ(rc, 0);
         size_t size = ob_dict_table_size(d);
         if (size != prev) {
-            t_printf(" %d->%u(%u)", n + 1, (unsigned)size, (unsigned)ob_dict_capacity(d));
-            /* A resize happens exactly when the old table had no entry
-             * left, and doubles it: 8, 16, 32, ... like CPython. */
-            if (prev) {
-                T_EQ((size_t)n, prev * 2 / 3);
-                T_EQ(size, prev * 2);
-            } else {
-                T_EQ(size, 8);
-            }
+            t_printf(" %d->%u%s(%u)", n + 1, (unsigned)size, ob_dict_is_linear(d) ? "L" : "",
+                     (unsigned)ob_dict_capacity(d));
+            /* A resize happens exactly when the old table had no entry left. */
+            T_EQ((size_t)n, prev_cap);
+            T_ASSERT(step < T_COUNT(expect));
+            T_EQ(size, expect[step]);
+            step++;
             prev = size;
         }
+        prev_cap = ob_dict_capacity(d);
     }
     t_printf("\n");
     ob_err_clear();
     T_GE(n, 100);
     if (n == 200)
-        T_EQ(prev, 512);
+        T_EQ(step, T_COUNT(expect));
     for (int i = 0; i < n; i++) {
         ob_object *k = key_str(i);
         T_ASSERT(ob_dict_get(d, k) == ob_small_from(i));
@@ -112,6 +123,40 @@ static void test_table_kept_after_deletions(void)
     T_EQ(ob_dict_set(d, ob_small_from(999), OB_NONE), 0);
     T_LT(ob_dict_table_size(d), size);
     T_EQ(ob_dict_len(d), left + 1);
+    ob_decref(d);
+    obt_end();
+}
+
+static void test_small_dicts_are_linear(void)
+{
+    obt_begin();
+    ob_object *d = ob_dict_new();
+    ob_object *k[3];
+    for (int i = 0; i < 3; i++) {
+        k[i] = ob_str_printf("k%d", i); /* equal but not identical keys below */
+        T_EQ(ob_dict_set(d, k[i], ob_small_from(i)), 0);
+    }
+    size_t bytes = ob_getsizeof(d);
+    t_printf("# 3-key dict: getsizeof %u bytes (%s table of %u)\n", (unsigned)bytes,
+             ob_dict_is_linear(d) ? "linear" : "indexed", (unsigned)ob_dict_table_size(d));
+    if (OB_DICT_LINEAR_MAX >= 4) {
+        T_ASSERT(ob_dict_is_linear(d));
+        if (sizeof(void *) == 4)
+            T_EQ(bytes, 64); /* 24 + 8 + 4 x 8 */
+    }
+    ob_object *again = ob_str_from_cstr("k1");
+    T_ASSERT(ob_dict_get(d, again) == ob_small_from(1));
+    ob_object *f = ob_float_from(2.0);
+    T_EQ(ob_dict_set(d, f, OB_NONE), 0);
+    T_EQ(ob_dict_contains(d, OB_TRUE), 0);
+    T_EQ(ob_dict_contains(d, ob_small_from(2)), 1); /* 2 == 2.0 */
+    T_EQ(ob_dict_del(d, again), 0);
+    T_EQ(ob_dict_del(d, again), OB_E_KEY);
+    T_EQ(ob_getsizeof(d), bytes); /* no shrink on delete */
+    T_EQ_STR(obt_repr(d), "{'k0': 0, 'k2': 2, 2.0: None}");
+    ob_decref(f), ob_decref(again);
+    for (int i = 0; i < 3; i++)
+        ob_decref(k[i]);
     ob_decref(d);
     obt_end();
 }
@@ -215,17 +260,20 @@ static void test_out_of_memory_leaves_dict_unchanged(void)
 {
     obt_begin();
     ob_object *d = ob_dict_new();
-    for (int i = 0; i < 5; i++)
-        T_EQ(ob_dict_set(d, ob_small_from(i), OB_NONE), 0);
-    T_EQ(ob_dict_table_size(d), 8);
+    int n = 0;
+    while (n == 0 || ob_dict_len(d) < ob_dict_capacity(d))
+        T_EQ(ob_dict_set(d, ob_small_from(n++), OB_NONE), 0);
+    size_t size = ob_dict_table_size(d);
+    char before[128];
+    ob_repr_buf(d, before, sizeof before);
     ob_heap_fail_set(ob_runtime_heap(), 0, 1);
-    T_EQ(ob_dict_set(d, ob_small_from(5), OB_NONE), OB_E_NOMEM);
-    T_EQ(ob_dict_len(d), 5);
-    T_EQ(ob_dict_table_size(d), 8);
-    T_EQ(ob_dict_contains(d, ob_small_from(5)), 0);
-    T_EQ_STR(obt_repr(d), "{0: None, 1: None, 2: None, 3: None, 4: None}");
-    T_EQ(ob_dict_set(d, ob_small_from(5), OB_NONE), 0);
-    T_EQ(ob_dict_table_size(d), 16);
+    T_EQ(ob_dict_set(d, ob_small_from(n), OB_NONE), OB_E_NOMEM);
+    T_EQ(ob_dict_len(d), (size_t)n);
+    T_EQ(ob_dict_table_size(d), size);
+    T_EQ(ob_dict_contains(d, ob_small_from(n)), 0);
+    T_EQ_STR(obt_repr(d), before);
+    T_EQ(ob_dict_set(d, ob_small_from(n), OB_NONE), 0);
+    T_GT(ob_dict_capacity(d), (size_t)n);
     ob_decref(d);
     obt_end();
 }
@@ -234,6 +282,7 @@ static const t_case cases[] = {
     T_CASE(test_insertion_order_and_repr),
     T_CASE(test_growth_sizes_like_cpython),
     T_CASE(test_table_kept_after_deletions),
+    T_CASE(test_small_dicts_are_linear),
     T_CASE(test_numeric_and_tuple_keys),
     T_CASE(test_equality),
     T_CASE(test_shadow_model),
