@@ -728,3 +728,64 @@ ob_object *ob_dict_new_split_(ob_dictkeys *k)
     (*shared_refs(k))++;
     return &d->head;
 }
+
+/* ---- invariants ----------------------------------------------------------------
+ *   D1 used == the number of entries with a key and a value;
+ *   D2 nentries <= the table's entry capacity;
+ *   D3 (indexed) every index slot is EMPTY, DUMMY or a live entry's number,
+ *      every live entry has exactly one slot, and lookup finds each key;
+ *   D4 (split) the values set are exactly a prefix 0..used of the shared
+ *      entries, and the table is shared and indexed;
+ *   D5 (combined) deleted entries have neither key nor value. */
+const char *ob_dict_check_(ob_object *o)
+{
+    ob_dictobj *d = (ob_dictobj *)o;
+    ob_dictkeys *k = d->keys;
+    if (!k)
+        return d->used || d->values ? "dict: no table but entries" : NULL;
+    if (k->nentries > cap_of(k))
+        return "D2 dict: more entries than the table holds";
+    uint32_t live = 0;
+    for (uint32_t i = 0; i < k->nentries; i++) {
+        ob_object *key = *ent_key(k, i), *v = value_at(d, i);
+        if (key && v)
+            live++;
+        if (!d->values && !key != !v)
+            return "D5 dict: a deleted entry keeps a key or a value";
+        if (d->values && (v != NULL) != (i < d->used))
+            return "D4 split dict: values are not a prefix in shared order";
+    }
+    if (live != d->used)
+        return "D1 dict: used count differs from live entries";
+    if (d->values && (!k->shared || is_linear(k)))
+        return "D4 split dict: table not shared and indexed";
+    if (is_linear(k))
+        return NULL;
+    size_t size = (size_t)1 << k->log2, seen = 0;
+    for (size_t i = 0; i < size; i++) {
+        int32_t ix = ix_get(k, i);
+        if (ix == IX_EMPTY || ix == IX_DUMMY)
+            continue;
+        if (ix < 0 || (uint32_t)ix >= k->nentries)
+            return "D3 dict: index slot out of range";
+        if (!*ent_key(k, (size_t)ix))
+            return "D3 dict: index slot points at a deleted entry";
+        seen++;
+    }
+    size_t keyed = 0;
+    for (uint32_t i = 0; i < k->nentries; i++) {
+        ob_object *key = *ent_key(k, i);
+        if (!key)
+            continue;
+        keyed++;
+        size_t slot = 0;
+        int err;
+        if (lookup(k, key, entries_of(k)[i].hash, &slot, &err) != (int32_t)i || err)
+            return "D3 dict: a key is not found where its entry is";
+        if (ix_get(k, slot) != (int32_t)i)
+            return "D3 dict: index slot and entry disagree";
+    }
+    if (seen != keyed)
+        return "D3 dict: index slots and keyed entries differ in number";
+    return NULL;
+}

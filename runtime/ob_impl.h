@@ -48,6 +48,10 @@ void ob_dictkeys_release_(ob_dictkeys *k);
 /* A dict with split keys sharing k (values array empty). */
 ob_object *ob_dict_new_split_(ob_dictkeys *k);
 
+/* Structural checks behind ob_object_check (NULL: invariants hold). */
+const char *ob_dict_check_(ob_object *d);
+const char *ob_set_check_(ob_object *s);
+
 /* ---- weak references (weakref.c) ---- */
 /* o is dying (count zero, OB_F_WEAKREFD): detach its weak references and
  * run their callbacks. */

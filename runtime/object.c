@@ -369,6 +369,42 @@ int ob_deepsize(ob_object *o, size_t *out)
     return 0;
 }
 
+/* ---- structural checks --------------------------------------------------- */
+const char *ob_object_check(ob_object *o)
+{
+    if (!o)
+        return "NULL object";
+    if (ob_is_small(o))
+        return NULL;
+    const ob_type *t = o->ob_type;
+    if (!t || t->magic != OB_TYPE_MAGIC)
+        return "bad type word";
+    if (!(o->ob_rc & OB_F_IMMORTAL) && (o->ob_rc >> OB_RC_SHIFT) == 0)
+        return "live object with count 0";
+    if (t == &ob_tuple_type) {
+        ob_tupleobj *tp = (ob_tupleobj *)o;
+        for (uint32_t i = 0; i < tp->size; i++)
+            if (!tp->items[i])
+                return "tuple: NULL item";
+    } else if (t == &ob_list_type) {
+        ob_listobj *l = (ob_listobj *)o;
+        if (l->size > l->allocated)
+            return "list: size above capacity";
+        if ((l->items == NULL) != (l->allocated == 0))
+            return "list: items block and capacity disagree";
+        if (l->items && ob_mem_size(l->items) < l->allocated * sizeof(ob_object *))
+            return "list: items block smaller than capacity";
+        for (uint32_t i = 0; i < l->size; i++)
+            if (!l->items[i])
+                return "list: NULL item";
+    } else if (t == &ob_dict_type) {
+        return ob_dict_check_(o);
+    } else if (t == &ob_set_type) {
+        return ob_set_check_(o);
+    }
+    return NULL;
+}
+
 /* ---- hash ------------------------------------------------------------------
  * Tuples combine their items' hashes like CPython 3.8+ (xxHash lanes); a
  * tuple inside a tuple is hashed with an explicit stack. */

@@ -242,3 +242,30 @@ int ob_set_next(ob_object *o, size_t *pos, ob_object **key)
     }
     return 0;
 }
+
+/* Invariants: S1 used == live slots, fill == live + dummy slots; S2 some
+ * slot is empty (probing ends); S3 each live key is found at its slot. */
+const char *ob_set_check_(ob_object *o)
+{
+    ob_setobj *s = (ob_setobj *)o;
+    if (!s->table)
+        return s->used || s->fill ? "set: no table but entries" : NULL;
+    uint32_t live = 0, fill = 0;
+    for (uint32_t i = 0; i <= s->mask; i++) {
+        if (!s->table[i].key)
+            continue;
+        fill++;
+        if (s->table[i].key == DUMMY)
+            continue;
+        live++;
+        int found, err;
+        size_t at = find(s, s->table[i].key, s->table[i].hash, &found, &err);
+        if (!found || err || at != i)
+            return "S3 set: a key is not found at its slot";
+    }
+    if (live != s->used || fill != s->fill)
+        return "S1 set: used/fill counts differ from the table";
+    if (fill > s->mask)
+        return "S2 set: no empty slot left";
+    return NULL;
+}

@@ -309,6 +309,12 @@ size_t ob_getsizeof(ob_object *o);
  * Returns 0 and *out, or OB_E_NOMEM (nothing changed). O(reachable). */
 int ob_deepsize(ob_object *o, size_t *out) OB_WUR;
 
+/* The invariants of one object's own structure (not of its referents):
+ * counts, capacities, table indices, key order of split dicts... Returns
+ * NULL when they hold, else a message naming the first broken one. Reads
+ * only; O(size of the object). Tests call it after every operation. */
+const char *ob_object_check(ob_object *o);
+
 /* ---- generic protocol ---------------------------------------------------- */
 /* hash(o): 0 and *out, or OB_E_UNHASHABLE / OB_E_DEPTH. Numbers hash as in
  * Python: hash(1) == hash(1.0) == hash(True). Tuples hash their items. */

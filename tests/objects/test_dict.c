@@ -239,6 +239,9 @@ static void test_shadow_model(void)
             shadow[k] = v + 1;
         }
         T_EQ(ob_dict_len(d), norder);
+        const char *bad = ob_object_check(d);
+        if (bad)
+            t_fail(__FILE__, __LINE__, "step %d: %s", step, bad);
         if (step % 16 == 0) {
             size_t pos = 0, j = 0;
             ob_object *kk, *vv;
@@ -278,7 +281,55 @@ static void test_out_of_memory_leaves_dict_unchanged(void)
     obt_end();
 }
 
+/* The checker catches each broken invariant (white box: corrupts a dict's
+ * fields through the private layout, then restores them). */
+#include "../../runtime/ob_impl.h"
+typedef struct {
+    ob_object head;
+    uint32_t used;
+    void *keys;
+    ob_object **values;
+} dict_view;
+
+static void test_checker_catches_corruption(void)
+{
+    obt_begin();
+    ob_object *small = ob_dict_new(), *big = ob_dict_new();
+    for (int i = 0; i < 3; i++)
+        T_EQ(ob_dict_set(small, ob_small_from(i), OB_NONE), 0);
+    for (int i = 0; i < 30; i++)
+        T_EQ(ob_dict_set(big, ob_small_from(i), OB_NONE), 0);
+    T_EQ(ob_dict_del(big, ob_small_from(7)), 0);
+    T_ASSERT(ob_object_check(small) == NULL);
+    T_ASSERT(ob_object_check(big) == NULL);
+    dict_view *v = (dict_view *)(void *)big;
+    v->used++;
+    T_CONTAINS(ob_object_check(big), "D1");
+    v->used--;
+    /* An index byte pointing at the deleted entry (7). */
+    uint8_t *ix = (uint8_t *)v->keys + 8;
+    size_t slots = ob_dict_table_size(big), hit = slots;
+    for (size_t i = 0; i < slots; i++)
+        if (ix[i] == 0xFE) /* DUMMY, int8 -2 */
+            hit = i;
+    T_ASSERT(hit < slots);
+    ix[hit] = 7;
+    T_CONTAINS(ob_object_check(big), "D3");
+    ix[hit] = 0xFE;
+    T_ASSERT(ob_object_check(big) == NULL);
+    ob_object *l = ob_list_new();
+    T_EQ(ob_list_append(l, OB_NONE), 0);
+    ob_listobj *lv = (ob_listobj *)(void *)l;
+    lv->size = 9;
+    T_CONTAINS(ob_object_check(l), "above capacity");
+    lv->size = 1;
+    T_ASSERT(ob_object_check(l) == NULL);
+    ob_decref(l), ob_decref(small), ob_decref(big);
+    obt_end();
+}
+
 static const t_case cases[] = {
+    T_CASE(test_checker_catches_corruption),
     T_CASE(test_insertion_order_and_repr),
     T_CASE(test_growth_sizes_like_cpython),
     T_CASE(test_table_kept_after_deletions),

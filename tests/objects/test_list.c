@@ -121,6 +121,7 @@ static void test_mutation_against_shadow(void)
             shadow[n++] = v;
         }
         T_EQ(ob_list_len(l), n);
+        T_ASSERT(ob_object_check(l) == NULL);
         for (size_t i = 0; i < n; i++)
             T_ASSERT(ob_list_get(l, i) == ob_small_from(shadow[i]));
     }

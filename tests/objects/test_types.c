@@ -36,6 +36,7 @@ static void test_set(void)
     for (int i = 0; i < 50; i++)
         T_EQ(ob_set_add(s, ob_small_from(i % 25)), 0);
     T_EQ(ob_set_len(s), 25);
+    T_ASSERT(ob_object_check(s) == NULL);
     ob_object *f = ob_float_from(3.0);
     T_EQ(ob_set_contains(s, f), 1);
     T_EQ(ob_set_add(s, f), 0); /* 3.0 == 3: already there */
@@ -49,6 +50,7 @@ static void test_set(void)
     for (int i = 0; i < 25; i++)
         T_ASSERT(ob_set_discard(s, ob_small_from(i)) >= 0);
     T_EQ(ob_set_len(s), 0);
+    T_ASSERT(ob_object_check(s) == NULL);
     T_EQ(ob_getsizeof(s), sz); /* no shrink on delete */
     ob_object *one = ob_set_new();
     T_EQ(ob_set_add(one, ob_small_from(7)), 0);
@@ -157,6 +159,9 @@ static void test_instances_share_keys(void)
     ob_decref(ky);
     T_ASSERT(!ob_dict_is_split(ob_instance_dict(b)));
     T_EQ_STR(obt_repr(ob_instance_dict(b)), "{'x': 10, 'z': 12}");
+    T_ASSERT(ob_object_check(ob_instance_dict(a)) == NULL);
+    T_ASSERT(ob_object_check(ob_instance_dict(b)) == NULL);
+    T_ASSERT(ob_object_check(ob_instance_dict(c)) == NULL);
     T_ASSERT(ob_dict_is_split(ob_instance_dict(a)));
     ob_decref(plain), ob_decref(a), ob_decref(b), ob_decref(c);
     ob_instance_type_fini(&point_instance);
