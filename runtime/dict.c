@@ -681,11 +681,16 @@ void ob_dict_clear(ob_object *o)
 
 ob_object *ob_dict_get_cstr(ob_object *d, const char *key)
 {
-    ob_object *k = ob_str_intern_cstr(key);
-    if (!k)
+    /* No allocation: the interned key, or a probe string on the stack. */
+    ob_strprobe probe;
+    ob_object *k = ob_str_probe_(&probe, key);
+    if (k)
+        return ob_dict_get(d, k);
+    ob_object *ks = ob_str_from_cstr(key); /* long or invalid: the slow way */
+    if (!ks)
         return NULL;
-    ob_object *v = ob_dict_get(d, k);
-    ob_decref(k); /* v stays valid: the dict owns it */
+    ob_object *v = ob_dict_get(d, ks);
+    ob_decref(ks); /* v stays valid: the dict owns it */
     return v;
 }
 

@@ -18,6 +18,16 @@ int ob_num_eq_(ob_object *a, ob_object *b);
 /* ---- strings (str.c) ---- */
 ob_hash_t ob_hash_bytes_(const void *p, size_t n);
 ob_hash_t ob_str_hash_(ob_object *s);
+/* A str for looking up a C string without allocating: the interned string
+ * when there is one (borrowed), else a temporary immortal str built in
+ * *probe (valid while *probe is), or NULL when the text is too long or not
+ * UTF-8. */
+#define OB_STR_PROBE_MAX 48
+typedef struct ob_strprobe {
+    ob_str s;
+    char text[OB_STR_PROBE_MAX + 1];
+} ob_strprobe;
+ob_object *ob_str_probe_(ob_strprobe *probe, const char *c);
 void ob_str_fini_(void);
 
 /* ---- sequences (tuple.c, list.c) ---- */

@@ -399,6 +399,27 @@ ob_object *ob_str_intern_cstr(const char *p)
     return s;
 }
 
+ob_object *ob_str_probe_(ob_strprobe *probe, const char *p)
+{
+    size_t n = strlen(p);
+    ob_object *e = intern_lookup(ob_hash_bytes_(p, n), p, n);
+    if (e)
+        return e;
+    if (n > OB_STR_PROBE_MAX)
+        return NULL;
+    long cps = utf8_count((const uint8_t *)p, n);
+    if (cps < 0)
+        return NULL;
+    ob_str *s = &probe->s;
+    s->head.ob_rc = OB_RC_ONE | OB_F_IMMORTAL; /* never counted, never cached */
+    s->head.ob_type = &ob_str_type;
+    s->hash = 0;
+    s->len = (uint32_t)n;
+    s->cplen = (uint32_t)cps;
+    memcpy(s->data, p, n + 1);
+    return &s->head;
+}
+
 int ob_str_is_interned(const ob_object *o)
 {
     if (!is_str(o))

@@ -140,6 +140,7 @@ size_t ob_dict_table_size(const ob_object *d);
 /* Borrowed value, or NULL: OB_E_KEY when absent (other errors possible:
  * OB_E_UNHASHABLE). */
 ob_object *ob_dict_get(ob_object *d, ob_object *key);
+/* Lookup by C string; allocates nothing for keys up to 48 bytes. */
 ob_object *ob_dict_get_cstr(ob_object *d, const char *key);
 int ob_dict_set(ob_object *d, ob_object *key, ob_object *value) OB_WUR;
 int ob_dict_set_cstr(ob_object *d, const char *key, ob_object *value) OB_WUR;

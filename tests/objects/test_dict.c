@@ -198,6 +198,16 @@ static void test_equality(void)
     T_EQ(ob_list_append(lb, ob_small_from(2)), 0);
     T_EQ(ob_eq(a, b), 0);
     T_ASSERT(ob_dict_get_cstr(a, "x") == la);
+    /* Lookups by C string allocate nothing, interned key or not. */
+    ob_object *plain = ob_str_from_cstr("plain key");
+    T_EQ(ob_dict_set(a, plain, OB_TRUE), 0);
+    ob_heap_fail_set(ob_runtime_heap(), 0, 1000);
+    T_ASSERT(ob_dict_get_cstr(a, "x") == la);
+    T_ASSERT(ob_dict_get_cstr(a, "plain key") == OB_TRUE);
+    T_ASSERT(ob_dict_get_cstr(a, "absent") == NULL);
+    T_EQ(ob_err_code(), OB_E_KEY);
+    ob_heap_fail_set(ob_runtime_heap(), 0, 0);
+    ob_decref(plain);
     ob_decref(la), ob_decref(lb), ob_decref(a), ob_decref(b);
     obt_end();
 }
