@@ -155,6 +155,26 @@ static void test_numbers_hash_and_compare_across_types(void)
     obt_end();
 }
 
+static void test_float_repr(void)
+{
+    obt_begin();
+    static const struct { double v; const char *text; } cases_[] = {
+        { 0.1, "0.1" },        { 1.5, "1.5" },         { -0.0, "-0.0" },
+        { 100.0, "100.0" },    { 123456.789, "123456.789" }, { 1e16, "1e+16" },
+        { 1e-5, "1e-05" },     { 1.5e-7, "1.5e-07" },  { 2.5e100, "2.5e+100" },
+        { 0.0001, "0.0001" },  { 9999999999999998.0, "9999999999999998.0" },
+    };
+    for (size_t i = 0; i < T_COUNT(cases_); i++) {
+        ob_object *f = ob_float_from(cases_[i].v);
+        T_EQ_STR(obt_repr(f), cases_[i].text);
+        ob_decref(f);
+    }
+    ob_object *inf = ob_float_from(1e308 * 10.0);
+    T_EQ_STR(obt_repr(inf), "inf");
+    ob_decref(inf);
+    obt_end();
+}
+
 static void test_immortals_are_not_counted(void)
 {
     obt_begin();
@@ -366,6 +386,7 @@ static const t_case cases[] = {
     T_CASE(test_small_ints_identical),
     T_CASE(test_int_overflow_is_an_error),
     T_CASE(test_numbers_hash_and_compare_across_types),
+    T_CASE(test_float_repr),
     T_CASE(test_immortals_are_not_counted),
     T_CASE(test_refcount_rules),
     T_CASE(test_errors_are_readable),
