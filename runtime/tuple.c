@@ -126,6 +126,8 @@ int ob_tuple_set(ob_object *t, size_t i, ob_object *x)
         return ob_err_set(OB_E_TYPE, "expected a tuple and an object");
     if (i >= ob_tuple_len(t))
         return ob_err_set(OB_E_INDEX, "tuple index out of range");
+    if (ob_refcnt(t) != 1) /* tuples are immutable once shared */
+        return ob_err_set(OB_E_STATE, "tuple is shared: cannot fill it");
     ob_tupleobj *tp = (ob_tupleobj *)t;
     ob_object *old = tp->items[i];
     tp->items[i] = ob_newref(x);

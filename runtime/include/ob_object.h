@@ -140,6 +140,8 @@ static inline int ob_is_small(const ob_object *o)
 {
     return ((uintptr_t)o & 1u) != 0;
 }
+/* v must lie in OB_SMALL_MIN..OB_SMALL_MAX (ob_int_from_i64 boxes what
+ * does not). */
 static inline ob_object *ob_small_from(int32_t v)
 {
     return (ob_object *)(uintptr_t)(((uintptr_t)(intptr_t)v << 1) | 1u);

@@ -102,7 +102,8 @@ ob_object *ob_tuple_pack(size_t n, ...) OB_WUR;
 size_t ob_tuple_len(const ob_object *t);
 /* Borrowed item, or NULL with OB_E_INDEX / OB_E_TYPE. */
 ob_object *ob_tuple_get(ob_object *t, size_t i);
-/* Filling a fresh tuple: stores a new reference to x. */
+/* Filling a fresh tuple: stores a new reference to x. Refused with
+ * OB_E_STATE once the tuple is shared (count above 1), as CPython does. */
 int ob_tuple_set(ob_object *t, size_t i, ob_object *x) OB_WUR;
 /* The empty tuple (laid out as a tuple of size 0). */
 extern const struct ob_empty_tuple { ob_object head; uint32_t size; } ob_empty_tuple_obj;

@@ -14,6 +14,9 @@ static void test_tuple_basics(void)
     T_ASSERT(ob_tuple_get(t, 3) == NULL);
     T_EQ(ob_err_code(), OB_E_INDEX);
     T_EQ_STR(obt_repr(t), "(1, 'a', None)");
+    ob_incref(t);
+    T_EQ(ob_tuple_set(t, 0, OB_NONE), OB_E_STATE); /* shared: immutable */
+    ob_decref(t);
     ob_object *n = ob_tuple_pack(2, t, OB_EMPTY_TUPLE);
     T_EQ_STR(obt_repr(n), "((1, 'a', None), ())");
     ob_hash_t h1, h2;
