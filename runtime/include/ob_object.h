@@ -123,9 +123,9 @@ void *ob_err_null(ob_err code, const char *msg);
  * Returns 0, or OB_E_VALUE when the range cannot hold a heap, or OB_E_STATE
  * when a runtime is already running. O(1). */
 int ob_runtime_init(void *base, size_t size) OB_WUR;
-/* Ends the runtime: releases the intern table; objects still alive are
- * abandoned with the heap. Returns the number of heap blocks the runtime
- * itself still held (0). */
+/* Ends the runtime: releases the intern table and the weak-reference
+ * table; objects still alive are abandoned with the heap (ob_stats_get
+ * before this call tells whether any were). No-op when not running. */
 void ob_runtime_fini(void);
 /* The heap objects live in (NULL before init). */
 ob_heap *ob_runtime_heap(void);

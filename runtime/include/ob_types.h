@@ -110,9 +110,10 @@ extern const struct ob_empty_tuple { ob_object head; uint32_t size; } ob_empty_t
 #define OB_EMPTY_TUPLE ((ob_object *)(uintptr_t)&ob_empty_tuple_obj.head)
 
 /* ---- list: over-allocates like CPython 3.9+ --------------------------------
- * Growing to n items (n > capacity) sets capacity to
- * (n + (n >> 3) + 6) & ~3 (n itself when that is smaller or n is 0... see
- * docs/objects.md); shrinking below half the capacity gives memory back. */
+ * Growing to n items (n > capacity) sets capacity to (n + (n >> 3) + 6) & ~3,
+ * or (n + 3) & ~3 when one resize grows by more than that would give;
+ * shrinking below half the capacity gives memory back; 0 items, no block.
+ * Appends: capacities 0, 4, 8, 16, 24, 32, 40, 52, 64, 76, ... */
 ob_object *ob_list_new(void) OB_WUR;
 size_t ob_list_len(const ob_object *l);
 size_t ob_list_capacity(const ob_object *l);
