@@ -188,7 +188,9 @@ int ob_set_add(ob_object *o, ob_object *key)
     return 0;
 }
 
-int ob_set_contains(ob_object *o, ob_object *key)
+/* Looks key up in set o: 1 found (its slot in *slot), 0 absent, or a
+ * negative error (not a set, unhashable, comparison failed). */
+static int lookup(ob_object *o, ob_object *key, ob_setobj **set, size_t *slot)
 {
     ob_setobj *s = as_set(o);
     if (!s)
@@ -199,26 +201,25 @@ int ob_set_contains(ob_object *o, ob_object *key)
         return rc;
     if (!s->table)
         return 0;
-    find(s, key, h, &found, &rc);
+    *slot = find(s, key, h, &found, &rc);
+    *set = s;
     return rc < 0 ? rc : found;
+}
+
+int ob_set_contains(ob_object *o, ob_object *key)
+{
+    ob_setobj *s;
+    size_t i;
+    return lookup(o, key, &s, &i);
 }
 
 int ob_set_discard(ob_object *o, ob_object *key)
 {
-    ob_setobj *s = as_set(o);
-    if (!s)
-        return OB_E_TYPE;
-    ob_hash_t h;
-    int rc = ob_hash(key, &h), found;
-    if (rc < 0)
+    ob_setobj *s;
+    size_t i;
+    int rc = lookup(o, key, &s, &i);
+    if (rc <= 0)
         return rc;
-    if (!s->table)
-        return 0;
-    size_t i = find(s, key, h, &found, &rc);
-    if (rc < 0)
-        return rc;
-    if (!found)
-        return 0;
     ob_object *k = s->table[i].key;
     s->table[i].key = DUMMY;
     s->used--;
