@@ -111,6 +111,21 @@ static void release(ob_heap *h, char *x, size_t size, size_t prev)
     prev_size_set(h, x + size, size);
 }
 
+/* [x, x + total) becomes a used extent of need bytes followed by a free
+ * tail, or all total bytes when the tail would be too small to be an
+ * extent. Keeps the back-link of the extent after it right. Returns the
+ * size of the used extent. */
+static size_t split_tail(ob_heap *h, char *x, size_t total, size_t need)
+{
+    if (total - need < HP_EXT_MIN) {
+        prev_size_set(h, x + total, total);
+        return total;
+    }
+    free_make(h, x + need, total - need, need);
+    prev_size_set(h, x + total, total - need);
+    return need;
+}
+
 /* Takes free extent f for a used extent of need bytes; the tail, if big
  * enough, stays free. Returns the used extent. */
 static char *take_low(ob_heap *h, hp_free *f, size_t need)
@@ -118,12 +133,7 @@ static char *take_low(ob_heap *h, hp_free *f, size_t need)
     char *x = (char *)f;
     size_t size = f->x.size, prev = f->x.prev;
     bin_remove(h, f);
-    if (size - need >= HP_EXT_MIN) {
-        free_make(h, x + need, size - need, need);
-        prev_size_set(h, x + size, size - need);
-    } else {
-        need = size;
-    }
+    need = split_tail(h, x, size, need);
     hp_ext *e = (hp_ext *)x;
     e->size = (uint32_t)need | HP_EXT_USED;
     e->prev = (uint32_t)prev;
@@ -194,13 +204,7 @@ int hp_raw_grow(ob_heap *h, char *x, size_t need)
     if (total < need)
         return 0;
     bin_remove(h, n);
-    if (total - need >= HP_EXT_MIN) {
-        free_make(h, x + need, total - need, need);
-        prev_size_set(h, x + total, total - need);
-    } else {
-        need = total;
-        prev_size_set(h, x + total, total);
-    }
+    need = split_tail(h, x, total, need);
     e->size = (uint32_t)need | HP_EXT_USED;
     return 1;
 }
