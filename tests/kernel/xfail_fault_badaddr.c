@@ -5,16 +5,10 @@
  * test-expect-output: \*\*\* FAULT: (BusFault|HardFault|SIGSEGV|SIGBUS)
  * test-expect-same-pc
  */
+#include "fault_here.h"
 #include "k.h"
 
-extern const char fault_here[];
 
-/* Thumb code addresses carry bit 0; the PC the core reports does not. */
-#if defined(__thumb__)
-#define T_THUMB_BIT 1u
-#else
-#define T_THUMB_BIT 0u
-#endif
 
 #if defined(__arm__)
 /* Where nothing answers on this board: BOARD_UNMAPPED in its board.mk. */
@@ -34,7 +28,7 @@ int main(void)
     k_printf("skip: this board's QEMU model has no unmapped address that faults on a load\n");
     return 77;
 #else
-    k_printf("expect-pc: 0x%08lx\n", (unsigned long)((uintptr_t)fault_here & ~(uintptr_t)T_THUMB_BIT));
+    k_printf("expect-pc: 0x%08lx\n", (unsigned long)FAULT_HERE_PC);
     uintptr_t address = BAD_ADDRESS;
     uint32_t value;
 #if defined(__arm__)

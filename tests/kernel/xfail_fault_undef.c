@@ -7,20 +7,14 @@
  * test-expect-output: \*\*\* FAULT: (UsageFault|HardFault|SIGILL)
  * test-expect-same-pc
  */
+#include "fault_here.h"
 #include "k.h"
 
-extern const char fault_here[];
 
-/* Thumb code addresses carry bit 0; the PC the core reports does not. */
-#if defined(__thumb__)
-#define T_THUMB_BIT 1u
-#else
-#define T_THUMB_BIT 0u
-#endif
 
 int main(void)
 {
-    k_printf("expect-pc: 0x%08lx\n", (unsigned long)((uintptr_t)fault_here & ~(uintptr_t)T_THUMB_BIT));
+    k_printf("expect-pc: 0x%08lx\n", (unsigned long)FAULT_HERE_PC);
 #if defined(__arm__)
     __asm volatile(".global fault_here\n"
                    ".type fault_here, %function\n"
