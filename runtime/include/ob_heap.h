@@ -126,4 +126,41 @@ const char *ob_heap_last_error(const ob_heap *h);
  * layer. Allocation does this by itself before failing. O(1). */
 void ob_heap_trim(ob_heap *h);
 
+
+/* ---- walkable blocks (what the cycle collector enumerates) ------------
+ * A walkable block comes from pools (or, above OB_SMALL_LIMIT, large
+ * extents) that hold walkable blocks only, so the heap can enumerate every
+ * one of them in use without knowing what they hold. The contract with the
+ * caller: while a walkable block is in use, bit 0 of its first 32-bit word
+ * is 1 (the heap's free-block mark always has it 0). Free, realloc and
+ * block_size work on them as on any block; realloc keeps a block walkable.
+ * Cost as ob_heap_alloc (a walkable large block carries 8 more bytes of
+ * header: the links of the list the walk follows). */
+void *ob_heap_alloc_walkable(ob_heap *h, size_t n) __attribute__((warn_unused_result));
+
+/* A walk over every walkable block in use: small blocks in address order,
+ * then large ones. The walk may be held open across any heap calls (the
+ * collector holds one between its steps): blocks freed meanwhile are not
+ * returned, blocks allocated meanwhile may or may not be. A registered walk
+ * is kept valid by the heap when the block it stands on is freed; at most
+ * OB_HEAP_WALKS walks are open at once. */
+#define OB_HEAP_WALKS 2
+typedef struct ob_heap_walk {
+    uintptr_t pos;  /* small phase: the last block returned, or 0 */
+    void *large;    /* large phase: the next large block to return */
+    uint8_t phase;  /* 0 small, 1 large, 2 done */
+    uint8_t open;
+} ob_heap_walk;
+
+/* Opens w at the start (registers it). 0, or -1 when OB_HEAP_WALKS walks
+ * are already open. */
+int ob_heap_walk_begin(ob_heap *h, ob_heap_walk *w);
+/* The next walkable block in use (its start, as ob_heap_alloc_walkable
+ * returned it), or NULL at the end (the walk is then closed). *work, when
+ * not NULL, is increased by the units spent: one per block looked at, pool
+ * or arena slot skipped, so a caller can bound a step. */
+void *ob_heap_walk_next(ob_heap *h, ob_heap_walk *w, uint32_t *work);
+/* Closes w before its end. No-op on a closed walk. */
+void ob_heap_walk_end(ob_heap *h, ob_heap_walk *w);
+
 #endif /* OB_HEAP_H */
