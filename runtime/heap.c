@@ -120,9 +120,10 @@ static void arena_pool_returned(ob_heap *h, hp_arena *a)
 
 /* ---- pools ---- */
 
-/* A fresh pool for class c, filed on usedpools[c]; NULL when no arena can
- * be had. Bounded: O(1) unless a new arena must come from the raw layer. */
-static hp_pool *pool_new(ob_heap *h, size_t c)
+/* A fresh pool for class c (walkable blocks if walk), filed on its
+ * usedpools list; NULL when no arena can be had. Bounded: O(1) unless a new
+ * arena must come from the raw layer. */
+static hp_pool *pool_new(ob_heap *h, size_t c, int walk)
 {
     hp_arena *a = h->usable;
     if (!a) {
@@ -158,17 +159,18 @@ static hp_pool *pool_new(ob_heap *h, size_t c)
     }
 
     size_t size = HP_CLASS_SIZE(c);
+    size_t li = HP_LIST(c, walk);
     pool->cls = (uint8_t)c;
-    pool->state = HP_POOL_USED;
+    pool->state = walk ? HP_POOL_WALK : HP_POOL_USED;
     pool->count = 0;
     pool->freeblock = (uint16_t)HP_POOL_HDR;
     pool->nextoffset = (uint16_t)(HP_POOL_HDR + size);
     block_mark_free((char *)pool + HP_POOL_HDR, 0, size);
     pool->prev = NULL;
-    pool->next = h->usedpools[c];
+    pool->next = h->usedpools[li];
     if (pool->next)
         pool->next->prev = pool;
-    h->usedpools[c] = pool;
+    h->usedpools[li] = pool;
     return pool;
 }
 
@@ -178,7 +180,7 @@ static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
     if (pool->prev)
         pool->prev->next = pool->next;
     else
-        h->usedpools[c] = pool->next;
+        h->usedpools[HP_LIST(c, pool->state == HP_POOL_WALK)] = pool->next;
     if (pool->next)
         pool->next->prev = pool->prev;
     hp_arena *a = hp_slot(h, pool);
@@ -189,8 +191,8 @@ static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
     arena_pool_returned(h, a);
 }
 
-/* Pops a block from pool (on usedpools[c], so not full). */
-static inline void *pool_pop(ob_heap *h, hp_pool *pool, size_t c, size_t n)
+/* Pops a block from pool (class c, the head of usedpools[li], so not full). */
+static inline void *pool_pop(ob_heap *h, hp_pool *pool, size_t li, size_t c, size_t n)
 {
     size_t size = HP_CLASS_SIZE(c);
     char *b = (char *)pool + pool->freeblock;
@@ -212,7 +214,7 @@ static inline void *pool_pop(ob_heap *h, hp_pool *pool, size_t c, size_t n)
     } else {
         /* full: leaves usedpools (it is the head) */
         pool->freeblock = 0;
-        h->usedpools[c] = pool->next;
+        h->usedpools[li] = pool->next;
         if (pool->next)
             pool->next->prev = NULL;
     }
@@ -234,11 +236,12 @@ static void small_free(ob_heap *h, hp_pool *pool, char *p)
     block_mark_free(p, pool->freeblock, size);
     if (pool->freeblock == 0) {
         /* was full: back on usedpools, first, so it fills up again soon */
+        size_t li = HP_LIST(c, pool->state == HP_POOL_WALK);
         pool->prev = NULL;
-        pool->next = h->usedpools[c];
+        pool->next = h->usedpools[li];
         if (pool->next)
             pool->next->prev = pool;
-        h->usedpools[c] = pool;
+        h->usedpools[li] = pool;
     }
     pool->freeblock = (uint16_t)(p - (char *)pool);
     h->held -= size;
@@ -254,7 +257,7 @@ static int small_valid(const ob_heap *h, const hp_arena *a, const hp_pool *pool,
                        const char *op)
 {
     size_t idx = (size_t)((const char *)pool - hp_arena_addr(h, a)) / OB_POOL_SIZE;
-    if (idx >= a->ncarved || pool->state != HP_POOL_USED) {
+    if (idx >= a->ncarved || !HP_POOL_IN_USE(pool->state)) {
         misuse(h, "%s: %p lies in a free pool: double free or stale pointer", op, (const void *)p);
         return 0;
     }
@@ -274,9 +277,11 @@ static int small_valid(const ob_heap *h, const hp_arena *a, const hp_pool *pool,
 /* p lies outside every arena: is it a live large object? */
 static int large_valid(const ob_heap *h, const char *p, const char *op)
 {
-    const char *x = p - HP_EXT_HDR;
+    int ok = ((uintptr_t)p & 7) == 0 && p - HP_EXT_HDR >= h->raw;
+    const char *x = ok ? hp_large_ext(p) : p;
     const hp_ext *e = (const hp_ext *)x;
-    int ok = ((uintptr_t)p & 7) == 0 && x >= h->raw;
+    ok = ok && x >= h->raw;
+    ok = ok && (hp_large_is_walk(p) == ((e->size & HP_EXT_WALK) != 0));
     size_t size = ok ? (e->size & ~(size_t)7) : 0;
     ok = ok && size >= HP_EXT_MIN && size <= (size_t)(h->end - x);
     ok = ok && (x + size == h->end || hp_prev_size_(h, x + size) == size);
@@ -345,11 +350,50 @@ ob_heap *ob_heap_init(void *base, size_t size)
     return h;
 }
 
+/* ---- the list of walkable large blocks (W2) ---- */
+
+static inline uint32_t wl_off(const ob_heap *h, const char *p)
+{
+    return p ? (uint32_t)(p - h->base) : 0;
+}
+
+/* Links payload p in after `after` (NULL: at the head). */
+static void wl_insert(ob_heap *h, char *p, char *after)
+{
+    char *next = after ? hp_wl_ptr(h, hp_wl(after)->next) : h->wlarge;
+    hp_wl(p)->next = wl_off(h, next) | HP_EXT_WALK;
+    hp_wl(p)->prev = wl_off(h, after);
+    if (next)
+        hp_wl(next)->prev = wl_off(h, p);
+    if (after)
+        hp_wl(after)->next = wl_off(h, p) | HP_EXT_WALK;
+    else
+        h->wlarge = p;
+}
+
+/* Unlinks payload p; open walks standing on it move to its successor. The
+ * link words stay as they were (the tag keeps a stale pointer's header
+ * findable, so a double free is reported as one). */
+static void wl_unlink(ob_heap *h, char *p)
+{
+    char *next = hp_wl_ptr(h, hp_wl(p)->next), *prev = hp_wl_ptr(h, hp_wl(p)->prev);
+    for (unsigned i = 0; i < OB_HEAP_WALKS; i++)
+        if (h->walks[i] && h->walks[i]->large == p)
+            h->walks[i]->large = next;
+    if (prev)
+        hp_wl(prev)->next = wl_off(h, next) | HP_EXT_WALK;
+    else
+        h->wlarge = next;
+    if (next)
+        hp_wl(next)->prev = wl_off(h, prev);
+}
+
 /* ---- allocation ---- */
 
-static void *large_alloc(ob_heap *h, size_t n)
+static void *large_alloc(ob_heap *h, size_t n, int walk)
 {
-    size_t need = HP_ROUND8(n) + HP_EXT_HDR;
+    size_t extra = walk ? HP_WLINK : 0;
+    size_t need = HP_ROUND8(n) + HP_EXT_HDR + extra;
     char *x = hp_raw_alloc(h, need);
     if (!x && h->spare) {
         /* The spare arena is only a cache: give it back and retry. */
@@ -360,30 +404,35 @@ static void *large_alloc(ob_heap *h, size_t n)
     }
     if (!x)
         return NULL;
-    size_t payload = (((hp_ext *)x)->size & ~(size_t)7) - HP_EXT_HDR;
+    char *p = x + HP_EXT_HDR + extra;
+    if (walk) {
+        ((hp_ext *)x)->size |= HP_EXT_WALK;
+        wl_insert(h, p, NULL);
+    }
+    size_t payload = hp_ext_payload(x);
     h->held += payload;
     if (h->held > h->peak)
         h->peak = h->held;
     h->requested_total += n;
     h->held_total += payload;
-    return x + HP_EXT_HDR;
+    return p;
 }
 
-static void *try_alloc(ob_heap *h, size_t n)
+static void *try_alloc(ob_heap *h, size_t n, int walk)
 {
     if (n <= OB_SMALL_LIMIT) {
-        size_t c = (n - 1) >> 3;
-        hp_pool *pool = h->usedpools[c];
-        if (!pool && !(pool = pool_new(h, c))) {
+        size_t c = (n - 1) >> 3, li = HP_LIST(c, walk);
+        hp_pool *pool = h->usedpools[li];
+        if (!pool && !(pool = pool_new(h, c, walk))) {
             /* A spare arena would have been used; nothing else to give back. */
             return NULL;
         }
-        return pool_pop(h, pool, c, n);
+        return pool_pop(h, pool, li, c, n);
     }
-    return large_alloc(h, n);
+    return large_alloc(h, n, walk);
 }
 
-static void *alloc_slow(ob_heap *h, size_t n)
+static void *alloc_slow(ob_heap *h, size_t n, int walk)
 {
     if (n == 0) {
         hp_error(h, "ob_heap_alloc: size 0");
@@ -405,13 +454,13 @@ static void *alloc_slow(ob_heap *h, size_t n)
             return NULL;
         }
     }
-    void *p = try_alloc(h, n);
+    void *p = try_alloc(h, n, walk);
     if (!p && h->oom_fn && !h->in_oom) {
         h->in_oom = 1;
         int freed = h->oom_fn(h, n, h->oom_ctx);
         h->in_oom = 0;
         if (freed)
-            p = try_alloc(h, n);
+            p = try_alloc(h, n, walk);
     }
     if (!p) {
         h->oom_count++;
@@ -427,17 +476,30 @@ void *ob_heap_alloc(ob_heap *h, size_t n)
     if (HP_LIKELY(c < OB_SIZE_CLASSES && !h->fail_armed)) {
         hp_pool *pool = h->usedpools[c];
         if (HP_LIKELY(pool != NULL))
-            return pool_pop(h, pool, c, n);
+            return pool_pop(h, pool, c, c, n);
     }
-    return alloc_slow(h, n);
+    return alloc_slow(h, n, 0);
+}
+
+void *ob_heap_alloc_walkable(ob_heap *h, size_t n)
+{
+    size_t c = (n - 1) >> 3;
+    if (HP_LIKELY(c < OB_SIZE_CLASSES && !h->fail_armed)) {
+        hp_pool *pool = h->usedpools[OB_SIZE_CLASSES + c];
+        if (HP_LIKELY(pool != NULL))
+            return pool_pop(h, pool, OB_SIZE_CLASSES + c, c, n);
+    }
+    return alloc_slow(h, n, 1);
 }
 
 /* ---- free ---- */
 
 static void large_free(ob_heap *h, char *p)
 {
-    char *x = p - HP_EXT_HDR;
-    size_t payload = (((hp_ext *)x)->size & ~(size_t)7) - HP_EXT_HDR;
+    char *x = hp_large_ext(p);
+    size_t payload = hp_ext_payload(x);
+    if (((hp_ext *)x)->size & HP_EXT_WALK)
+        wl_unlink(h, p);
 #if OB_CHECKED
     memset(p, HP_POISON, payload);
 #endif
@@ -495,7 +557,7 @@ static size_t block_size_(const ob_heap *h, const void *vp, const char *op)
     if (!large_valid(h, p, op))
         return 0;
 #endif
-    return (((const hp_ext *)(p - HP_EXT_HDR))->size & ~(size_t)7) - HP_EXT_HDR;
+    return hp_ext_payload(hp_large_ext(p));
 }
 
 size_t ob_heap_block_size(const ob_heap *h, const void *p)
@@ -519,38 +581,157 @@ void *ob_heap_realloc(ob_heap *h, void *p, size_t n)
     size_t old = block_size_(h, p, "ob_heap_realloc");
     if (old == 0)
         return NULL; /* misuse reported, nothing changed */
-    if (old <= OB_SMALL_LIMIT && hp_slot(h, p)->is_arena) {
+    int small = hp_slot(h, p)->is_arena, walk;
+    if (small) {
+        const hp_pool *pool = (const hp_pool *)((uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1));
+        walk = pool->state == HP_POOL_WALK;
         if (n <= old && n + 8 > old) {
             h->requested_total += n;
             h->held_total += old;
             return p; /* same class: keep the block */
         }
-    } else if (n > OB_SMALL_LIMIT && n <= h->max_large) {
-        char *x = (char *)p - HP_EXT_HDR;
-        size_t need = HP_ROUND8(n) + HP_EXT_HDR;
-        int kept = 0;
-        if (need <= old + HP_EXT_HDR) {
-            hp_raw_shrink(h, x, need);
-            kept = 1;
-        } else {
-            kept = hp_raw_grow(h, x, need);
-        }
-        if (kept) {
-            size_t now = (((hp_ext *)x)->size & ~(size_t)7) - HP_EXT_HDR;
-            h->held = h->held - old + now;
-            if (h->held > h->peak)
-                h->peak = h->held;
-            h->requested_total += n;
-            h->held_total += now;
-            return p;
+    } else {
+        walk = hp_large_is_walk(p);
+        if (n > OB_SMALL_LIMIT && n <= h->max_large) {
+            size_t extra = walk ? HP_WLINK : 0;
+            char *x = (char *)p - HP_EXT_HDR - extra;
+            size_t need = HP_ROUND8(n) + HP_EXT_HDR + extra;
+            int kept = 0;
+            if (need <= old + HP_EXT_HDR + extra) {
+                hp_raw_shrink(h, x, need);
+                kept = 1;
+            } else {
+                kept = hp_raw_grow(h, x, need);
+            }
+            if (kept) {
+                size_t now = hp_ext_payload(x);
+                h->held = h->held - old + now;
+                if (h->held > h->peak)
+                    h->peak = h->held;
+                h->requested_total += n;
+                h->held_total += now;
+                return p;
+            }
         }
     }
-    void *q = ob_heap_alloc(h, n);
+    char *q = walk ? ob_heap_alloc_walkable(h, n) : ob_heap_alloc(h, n);
     if (!q)
         return NULL;
     memcpy(q, p, old < n ? old : n);
+    if (walk && !small && n > OB_SMALL_LIMIT) {
+        /* A large walkable block moves: the new one takes the old one's place
+         * on the list, and open walks standing on the old one now stand on it. */
+        wl_unlink(h, q);
+        wl_insert(h, q, (char *)p);
+        for (unsigned i = 0; i < OB_HEAP_WALKS; i++)
+            if (h->walks[i] && h->walks[i]->large == p)
+                h->walks[i]->large = q;
+    }
     ob_heap_free(h, p);
     return q;
+}
+
+/* ---- the heap walk ---- */
+
+int ob_heap_walk_begin(ob_heap *h, ob_heap_walk *w)
+{
+    int slot = -1;
+    for (int i = 0; i < OB_HEAP_WALKS; i++) {
+        if (h->walks[i] == w) {
+            slot = i; /* already open: starts over */
+            break;
+        }
+        if (!h->walks[i] && slot < 0)
+            slot = i;
+    }
+    if (slot < 0) {
+        hp_error(h, "ob_heap_walk_begin: %d walks are open already", OB_HEAP_WALKS);
+        return -1;
+    }
+    h->walks[slot] = w;
+    w->pos = 0;
+    w->large = NULL;
+    w->phase = 0;
+    w->open = 1;
+    return 0;
+}
+
+void ob_heap_walk_end(ob_heap *h, ob_heap_walk *w)
+{
+    for (int i = 0; i < OB_HEAP_WALKS; i++)
+        if (h->walks[i] == w)
+            h->walks[i] = NULL;
+    w->open = 0;
+    w->phase = 2;
+    w->large = NULL;
+}
+
+/* The next walkable small block in use above w->pos, in address order.
+ * Everything is computed from the address and the current headers: since
+ * the last call the block at pos may have been freed, its pool emptied or
+ * re-carved for another class or kind, its arena given back. */
+static char *walk_small(const ob_heap *h, ob_heap_walk *w, uint32_t *units)
+{
+    uintptr_t pos = w->pos;
+    size_t s = 0, pi = 0, from = 0; /* slot, pool in it, first offset to look at */
+    if (pos) {
+        uintptr_t rel = pos - h->slot0;
+        s = rel / OB_ARENA_SIZE;
+        pi = (rel % OB_ARENA_SIZE) / OB_POOL_SIZE;
+        from = rel % OB_POOL_SIZE + 1;
+    }
+    for (; s < h->nslots; s++, pi = 0, from = 0) {
+        const hp_arena *a = &h->slots[s];
+        (*units)++;
+        if (!a->is_arena)
+            continue;
+        char *base = (char *)(h->slot0 + s * (uintptr_t)OB_ARENA_SIZE);
+        for (; pi < a->ncarved; pi++, from = 0) {
+            char *pool = base + pi * OB_POOL_SIZE;
+            const hp_pool *hp = (const hp_pool *)pool;
+            (*units)++;
+            if (hp->state != HP_POOL_WALK)
+                continue;
+            size_t size = HP_CLASS_SIZE(hp->cls), off = HP_POOL_HDR;
+            if (from > HP_POOL_HDR)
+                off += (from - HP_POOL_HDR + size - 1) / size * size;
+            for (size_t end = hp->nextoffset; off < end; off += size) {
+                (*units)++;
+                if (*(const uint32_t *)(pool + off) & 1u) {
+                    w->pos = (uintptr_t)(pool + off);
+                    return pool + off;
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+void *ob_heap_walk_next(ob_heap *h, ob_heap_walk *w, uint32_t *work)
+{
+    uint32_t units = 0;
+    char *r = NULL;
+    if (!w->open)
+        return NULL;
+    if (w->phase == 0) {
+        r = walk_small(h, w, &units);
+        if (!r) {
+            w->phase = 1;
+            w->large = h->wlarge;
+        }
+    }
+    while (!r && w->phase == 1 && w->large) {
+        char *p = w->large;
+        units++;
+        w->large = hp_wl_ptr(h, hp_wl(p)->next);
+        if (*(const uint32_t *)p & 1u)
+            r = p;
+    }
+    if (!r)
+        ob_heap_walk_end(h, w);
+    if (work)
+        *work += units;
+    return r;
 }
 
 /* ---- failure control ---- */

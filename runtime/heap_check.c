@@ -3,8 +3,9 @@
  *
  * The checker walks the raw layer's extents from bottom to top (R1, R2, R4),
  * every arena's pools and every pool's free list (A1, P1, P2, P4), then the
- * bins (R3), usedpools (P3) and the usable arena list (A2, A3), and recounts
- * what the counters claim. Every walk has a bound derived from the heap's
+ * bins (R3), usedpools (P3, W1), the usable arena list (A2, A3), the list of
+ * walkable large blocks and the open walks (W2-W4), and recounts what the
+ * counters claim. Every walk has a bound derived from the heap's
  * size, so corrupted links give a message, not a hang.
  */
 #include <string.h>
@@ -13,7 +14,8 @@
 
 typedef struct check_acc {
     size_t held;
-    uint32_t nonfull[OB_SIZE_CLASSES]; /* pools with a free block, per class */
+    uint32_t nonfull[2 * OB_SIZE_CLASSES]; /* pools with a free block, per usedpools list */
+    uint32_t wlarge;                       /* walkable large blocks */
     uint32_t usable;                   /* arenas that belong on the usable list */
     uint32_t empty;                    /* arenas with every pool free */
     uint32_t pools;                    /* pools in use */
@@ -51,7 +53,7 @@ static const char *check_pool(const hp_pool *pool, check_acc *acc)
     if (pool->freeblock == 0 && next + size <= OB_POOL_SIZE)
         return "P2: a pool is marked full but could still carve a block";
     if (pool->freeblock != 0)
-        acc->nonfull[pool->cls]++;
+        acc->nonfull[HP_LIST(pool->cls, pool->state == HP_POOL_WALK)]++;
     acc->held += (size_t)pool->count * size;
     acc->pools++;
     return NULL;
@@ -80,7 +82,7 @@ static const char *check_arena(const hp_arena *a, const char *base, check_acc *a
             freestate++;
             continue;
         }
-        if (p->state != HP_POOL_USED)
+        if (!HP_POOL_IN_USE(p->state))
             return "P1: a carved pool is neither in use nor free";
         const char *m = check_pool(p, acc);
         if (m)
@@ -92,6 +94,27 @@ static const char *check_arena(const hp_arena *a, const char *base, check_acc *a
         acc->empty++;
     else if (a->nfree > 0)
         acc->usable++;
+    return NULL;
+}
+
+/* A link target: the payload of something that may be a walkable large block. */
+static int wl_target_ok(const ob_heap *h, const char *q)
+{
+    return q >= h->raw + HP_EXT_HDR + HP_WLINK && q < h->end && ((uintptr_t)q & 7) == 0 &&
+           !hp_slot(h, q - HP_EXT_HDR - HP_WLINK)->is_arena;
+}
+
+/* W2 for one walkable large block p: its tag, and its neighbours link back. */
+static const char *check_wlinks(const ob_heap *h, const char *p)
+{
+    const hp_wlink *l = hp_wl(p);
+    if (!(l->next & HP_EXT_WALK) || (l->next & 5u) || (l->prev & 7u))
+        return "W2: a walkable large block's link words are malformed";
+    const char *nx = hp_wl_ptr(h, l->next), *pv = hp_wl_ptr(h, l->prev);
+    if (nx && (!wl_target_ok(h, nx) || hp_wl_ptr(h, hp_wl(nx)->prev) != p))
+        return "W2: a walkable large block's successor does not link back";
+    if (pv ? (!wl_target_ok(h, pv) || hp_wl_ptr(h, hp_wl(pv)->next) != p) : h->wlarge != p)
+        return "W2: a walkable large block's predecessor (or the list head) does not link to it";
     return NULL;
 }
 
@@ -128,12 +151,22 @@ const char *ob_heap_check(const ob_heap *h)
             size = e->size & ~(size_t)7;
             if (e->prev != prev)
                 return "R1: an extent's prev differs from the size of the extent below it";
-            if (e->size & 6u)
+            if (e->size & 4u)
                 return "R4: an extent's size is not a multiple of 8";
             if (size < HP_EXT_MIN || size > (size_t)(h->end - x))
                 return "R4: an extent's size is out of range";
+            if ((e->size & HP_EXT_WALK) && !(e->size & HP_EXT_USED))
+                return "W3: a free extent carries the walkable flag";
+            if (e->size & HP_EXT_WALK) {
+                if (size < HP_EXT_HDR + HP_WLINK + 8)
+                    return "W2: a walkable large block is too small for its links";
+                const char *m = check_wlinks(h, x + HP_EXT_HDR + HP_WLINK);
+                if (m)
+                    return m;
+                acc.wlarge++;
+            }
             if (e->size & HP_EXT_USED) {
-                acc.held += size - HP_EXT_HDR;
+                acc.held += hp_ext_payload(x);
                 prev_free = 0;
             } else {
                 if (prev_free)
@@ -178,16 +211,19 @@ const char *ob_heap_check(const ob_heap *h)
     if (listed != nfree)
         return "R3: a free extent is missing from the bins";
 
-    /* P3: usedpools. */
+    /* P3, W1: usedpools, normal then walkable. */
     size_t maxpools = (size_t)h->nslots * OB_POOLS_PER_ARENA;
-    for (unsigned c = 0; c < OB_SIZE_CLASSES; c++) {
-        size_t n = 0;
+    int missing = 0; /* reported after every list is looked at: W1 names the cause */
+    for (unsigned li = 0; li < 2 * OB_SIZE_CLASSES; li++) {
+        size_t n = 0, c = li % OB_SIZE_CLASSES;
         const hp_pool *pv = NULL;
-        for (const hp_pool *p = h->usedpools[c]; p; pv = p, p = p->next) {
+        for (const hp_pool *p = h->usedpools[li]; p; pv = p, p = p->next) {
             if (++n > maxpools)
                 return "P3: a usedpools list does not end (a cycle?)";
-            if (!ob_heap_contains(h, p) || !hp_slot(h, p)->is_arena || p->state != HP_POOL_USED)
+            if (!ob_heap_contains(h, p) || !hp_slot(h, p)->is_arena || !HP_POOL_IN_USE(p->state))
                 return "P3: usedpools holds something that is not a pool in use";
+            if ((p->state == HP_POOL_WALK) != (li >= OB_SIZE_CLASSES))
+                return "W1: a pool is on the usedpools list of the other kind";
             if (p->cls != c)
                 return "P3: a pool is on the usedpools list of another class";
             if (p->freeblock == 0)
@@ -195,9 +231,48 @@ const char *ob_heap_check(const ob_heap *h)
             if (p->prev != pv)
                 return "P3: a usedpools back link is wrong";
         }
-        if (n != acc.nonfull[c])
-            return "P3: a pool with a free block is missing from usedpools";
+        if (n != acc.nonfull[li])
+            missing = 1;
     }
+    if (missing)
+        return "P3: a pool with a free block is missing from usedpools";
+
+    /* W2, W4: the walkable large list (each member's links were checked in
+     * the extent walk) and the open walks. */
+    const ob_heap_walk *wk[OB_HEAP_WALKS];
+    int wfound[OB_HEAP_WALKS];
+    for (unsigned i = 0; i < OB_HEAP_WALKS; i++) {
+        wk[i] = h->walks[i];
+        wfound[i] = 0;
+        if (!wk[i])
+            continue;
+        if (!wk[i]->open || wk[i]->phase > 1)
+            return "W4: a registered walk is not open";
+        for (unsigned j = 0; j < i; j++)
+            if (wk[j] == wk[i])
+                return "W4: a walk is registered twice";
+        if (wk[i]->phase == 0 || !wk[i]->large)
+            wfound[i] = 1;
+    }
+    size_t nw = 0;
+    for (const char *p = h->wlarge; p; p = hp_wl_ptr(h, hp_wl(p)->next)) {
+        if (++nw > acc.wlarge)
+            return "W2: the walkable large list is longer than the walkable blocks (a cycle?)";
+        if (!wl_target_ok(h, p))
+            return "W2: the walkable large list holds something that is not a large block";
+        const hp_ext *e = (const hp_ext *)(p - HP_EXT_HDR - HP_WLINK);
+        if ((e->size & (HP_EXT_USED | HP_EXT_WALK)) != (HP_EXT_USED | HP_EXT_WALK) ||
+            !hp_large_is_walk(p))
+            return "W2: the walkable large list holds a block that is not walkable or not in use";
+        for (unsigned i = 0; i < OB_HEAP_WALKS; i++)
+            if (wk[i] && wk[i]->large == p)
+                wfound[i] = 1;
+    }
+    if (nw != acc.wlarge)
+        return "W2: a walkable large block is missing from the list";
+    for (unsigned i = 0; i < OB_HEAP_WALKS; i++)
+        if (wk[i] && !wfound[i])
+            return "W4: a walk in the large phase stands on a block that is not on the list";
 
     /* A2, A3: the usable list and the spare. */
     size_t n = 0;
@@ -259,12 +334,17 @@ int ob_heap_invariants_hold(const ob_heap *h)
                   hp_floor_log2(f->x.size) != k))
             return 0;
     }
-    for (unsigned c = 0; c < OB_SIZE_CLASSES; c++) {
-        const hp_pool *p = h->usedpools[c];
-        if (p && (!ob_heap_contains(h, p) || p->state != HP_POOL_USED || p->cls != c || p->prev ||
-                  p->freeblock == 0))
+    for (unsigned li = 0; li < 2 * OB_SIZE_CLASSES; li++) {
+        const hp_pool *p = h->usedpools[li];
+        unsigned want = li < OB_SIZE_CLASSES ? HP_POOL_USED : HP_POOL_WALK;
+        if (p && (!ob_heap_contains(h, p) || p->state != want ||
+                  p->cls != li % OB_SIZE_CLASSES || p->prev || p->freeblock == 0))
             return 0;
     }
+    const char *wl = h->wlarge;
+    if (wl && (wl < h->raw + HP_EXT_HDR + HP_WLINK || wl >= h->end || ((uintptr_t)wl & 7) ||
+               !hp_large_is_walk(wl) || hp_wl(wl)->prev != 0))
+        return 0;
     const hp_arena *u = h->usable;
     if (u && (u < h->slots || u >= h->slots + h->nslots || u->prev || u->nfree == 0 ||
               u->nfree >= OB_POOLS_PER_ARENA))
@@ -298,7 +378,7 @@ void ob_heap_stats_get(const ob_heap *h, ob_heap_stats *st)
             st->pools_free += a->nfree;
             for (unsigned i = 0; i < a->ncarved; i++) {
                 const hp_pool *p = (const hp_pool *)(x + (size_t)i * OB_POOL_SIZE);
-                if (p->state != HP_POOL_USED || p->cls >= OB_SIZE_CLASSES)
+                if (!HP_POOL_IN_USE(p->state) || p->cls >= OB_SIZE_CLASSES)
                     continue;
                 ob_heap_class_stats *cs = &st->classes[p->cls];
                 st->pools_used++;
@@ -308,7 +388,7 @@ void ob_heap_stats_get(const ob_heap *h, ob_heap_stats *st)
             }
         } else if (((const hp_ext *)x)->size & HP_EXT_USED) {
             st->large_count++;
-            st->large_bytes += size - HP_EXT_HDR;
+            st->large_bytes += hp_ext_payload(x);
         } else {
             st->free_extents++;
             st->free_bytes += size;

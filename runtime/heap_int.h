@@ -47,6 +47,26 @@
  *      (doubly linked, so an emptied pool leaves in O(1));
  *   P4 a free block's first word is HP_FREE_TAG << 16 | next-offset (0 ends
  *      the list); in checked builds the rest of the block holds HP_POISON.
+ *
+ * Walkable blocks (ob_heap_alloc_walkable; what the heap walk enumerates).
+ * Invariants:
+ *   W1 a pool in use is of one kind for its whole life: state HP_POOL_USED
+ *      (normal blocks) or HP_POOL_WALK (walkable blocks only). P3 holds per
+ *      kind: a normal pool with a free block is on usedpools[cls] only, a
+ *      walkable one on usedpools[OB_SIZE_CLASSES + cls] only. (A free block's
+ *      first word has bit 0 clear, P4, since offsets are multiples of 8; the
+ *      caller keeps bit 0 of a walkable block in use set, so in a walkable
+ *      pool a carved block is in use iff bit 0 of its first word is 1.)
+ *   W2 a walkable large block is a used extent with HP_EXT_WALK set in its
+ *      size; its header is followed by an hp_wlink, then the payload. The
+ *      link word just below the payload (hp_wlink.next) always has
+ *      HP_EXT_WALK set, where a normal large block has its size word (bit
+ *      clear): so a payload pointer finds its header. The walkable large
+ *      blocks are exactly those on the list from h->wlarge, doubly linked by
+ *      payload offsets from h->base (0: none), with consistent back links;
+ *   W3 free extents and normal large blocks have HP_EXT_WALK clear;
+ *   W4 h->walks[] holds the open walks (each open, each at most once); a walk
+ *      in the large phase points at a block on the list, or NULL.
  */
 #ifndef OB_HEAP_INT_H
 #define OB_HEAP_INT_H
@@ -67,7 +87,17 @@ typedef struct hp_ext {
     uint32_t prev; /* size of the extent just below, 0 for the first */
 } hp_ext;
 #define HP_EXT_USED 1u
+#define HP_EXT_WALK 2u /* a walkable large block (W2) */
 #define HP_EXT_HDR ((size_t)sizeof(hp_ext))
+
+/* The links of a walkable large block, between its header and its payload:
+ * payload offsets from h->base (multiples of 8; 0 is none). `next` also
+ * carries HP_EXT_WALK (W2). */
+typedef struct hp_wlink {
+    uint32_t next; /* offset of the next walkable large block | HP_EXT_WALK */
+    uint32_t prev; /* offset of the previous one */
+} hp_wlink;
+#define HP_WLINK ((size_t)sizeof(hp_wlink))
 
 typedef struct hp_free {
     hp_ext x;
@@ -82,12 +112,16 @@ typedef struct hp_pool {
     uint16_t nextoffset; /* offset of the first block never carved */
     uint16_t count;      /* blocks in use */
     uint8_t cls;         /* size class: blocks of (cls + 1) * 8 bytes */
-    uint8_t state;       /* HP_POOL_USED or HP_POOL_FREE */
-    struct hp_pool *next, *prev; /* usedpools[cls]; `next` also links freepools */
+    uint8_t state;       /* HP_POOL_USED, HP_POOL_WALK or HP_POOL_FREE */
+    struct hp_pool *next, *prev; /* usedpools[list]; `next` also links freepools */
 } hp_pool;
 #define HP_POOL_HDR HP_ROUND8(sizeof(hp_pool))
-#define HP_POOL_USED 0xA5u
+#define HP_POOL_USED 0xA5u /* in use, normal blocks */
+#define HP_POOL_WALK 0x96u /* in use, walkable blocks (W1) */
 #define HP_POOL_FREE 0x5Au
+#define HP_POOL_IN_USE(st) ((st) == HP_POOL_USED || (st) == HP_POOL_WALK)
+/* The usedpools list of a pool: class c, walkable or not. */
+#define HP_LIST(c, walk) ((walk) ? OB_SIZE_CLASSES + (size_t)(c) : (size_t)(c))
 #define HP_FREE_TAG 0xF5EEu
 #define HP_POISON 0xDBu
 #define HP_POISON32 0xDBDBDBDBu
@@ -117,12 +151,14 @@ struct ob_heap {
     uintptr_t slot0;  /* arena-aligned address of slot 0 (<= base) */
     size_t max_large; /* the largest request the range could ever serve */
 
-    hp_pool *usedpools[OB_SIZE_CLASSES];
+    hp_pool *usedpools[2 * OB_SIZE_CLASSES]; /* normal, then walkable (W1) */
     hp_arena *usable;
     hp_arena *lasta[OB_POOLS_PER_ARENA + 1];
     hp_arena *spare;
     hp_free *bins[HP_BINS];
     uint32_t binmask;
+    char *wlarge;                       /* first walkable large block (W2) */
+    ob_heap_walk *walks[OB_HEAP_WALKS]; /* the open walks (W4) */
 
     /* statistics */
     size_t held, peak;                 /* bytes in live blocks */
@@ -154,6 +190,29 @@ static inline char *hp_arena_addr(const ob_heap *h, const hp_arena *a)
 static inline int hp_is_arena_at(const ob_heap *h, const char *x)
 {
     return ((uintptr_t)x & (OB_ARENA_SIZE - 1)) == 0 && x < h->end && hp_slot(h, x)->is_arena;
+}
+/* Large blocks: the extent of payload p, and its usable bytes (W2). */
+static inline int hp_large_is_walk(const char *p)
+{
+    return (*(const uint32_t *)(p - HP_EXT_HDR) & HP_EXT_WALK) != 0;
+}
+static inline char *hp_large_ext(const char *p)
+{
+    return (char *)p - HP_EXT_HDR - (hp_large_is_walk(p) ? HP_WLINK : 0);
+}
+static inline size_t hp_ext_payload(const char *x)
+{
+    uint32_t s = ((const hp_ext *)x)->size;
+    return (s & ~(size_t)7) - HP_EXT_HDR - ((s & HP_EXT_WALK) ? HP_WLINK : 0);
+}
+static inline hp_wlink *hp_wl(const char *p)
+{
+    return (hp_wlink *)(p - HP_WLINK);
+}
+static inline char *hp_wl_ptr(const ob_heap *h, uint32_t off)
+{
+    off &= ~(uint32_t)7;
+    return off ? h->base + off : NULL;
 }
 static inline unsigned hp_floor_log2(size_t v)
 {

@@ -181,7 +181,7 @@ void hp_raw_shrink(ob_heap *h, char *x, size_t need)
         need = HP_EXT_MIN;
     if (size - need < HP_EXT_MIN)
         return;
-    e->size = (uint32_t)need | HP_EXT_USED;
+    e->size = (uint32_t)need | (e->size & 7u); /* keeps HP_EXT_USED and HP_EXT_WALK */
     char *t = x + need;
     hp_ext *te = (hp_ext *)t;
     te->size = (uint32_t)(size - need);
@@ -205,7 +205,7 @@ int hp_raw_grow(ob_heap *h, char *x, size_t need)
         return 0;
     bin_remove(h, n);
     need = split_tail(h, x, total, need);
-    e->size = (uint32_t)need | HP_EXT_USED;
+    e->size = (uint32_t)need | (e->size & 7u);
     return 1;
 }
 

@@ -143,7 +143,11 @@ void *ob_heap_alloc_walkable(ob_heap *h, size_t n) __attribute__((warn_unused_re
  * collector holds one between its steps): blocks freed meanwhile are not
  * returned, blocks allocated meanwhile may or may not be. A registered walk
  * is kept valid by the heap when the block it stands on is freed; at most
- * OB_HEAP_WALKS walks are open at once. */
+ * OB_HEAP_WALKS walks are open at once. Every block in use for the whole
+ * walk is returned exactly once, except one that realloc moves meanwhile
+ * (a large block moved to a large block keeps its place; any other move
+ * may be missed or returned twice). The heap keeps a pointer to w until the
+ * walk ends or is ended: w must outlive it. */
 #define OB_HEAP_WALKS 2
 typedef struct ob_heap_walk {
     uintptr_t pos;  /* small phase: the last block returned, or 0 */

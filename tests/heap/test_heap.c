@@ -730,7 +730,8 @@ static void test_checker_catches_corruption(void)
 
     CORRUPT(h->magic, 0u, "magic");
     CORRUPT(e1->prev, e1->prev + 8, "R1");
-    CORRUPT(e1->size, e1->size + 2, "R4");
+    CORRUPT(e1->size, e1->size + 4, "R4");
+    CORRUPT(e1->size, e1->size | HP_EXT_WALK, "W2"); /* a normal block claimed walkable */
     CORRUPT(e1->size, 8u | HP_EXT_USED, "R");
     CORRUPT(f2->x.size, f2->x.size | HP_EXT_USED, "R");
     CORRUPT(h->binmask, h->binmask ^ (1u << k2), "R3");
@@ -904,6 +905,426 @@ static void test_random_against_shadow(void)
     (void)live_bytes;
 }
 
+/* ---- walkable blocks and the heap walk ---- */
+
+/* Marks walkable block p in use (the caller's side of the contract). */
+static void mark_live(void *p, uint32_t v)
+{
+    *(uint32_t *)p = v << 1 | 1u;
+}
+
+static void test_walkable_pools_separate(void)
+{
+    ob_heap *h = fresh(6 * OB_ARENA_SIZE);
+    static char *nb[8], *wb[8];
+    for (int i = 0; i < 8; i++) {
+        nb[i] = ob_heap_alloc(h, 24);
+        wb[i] = ob_heap_alloc_walkable(h, 24);
+        T_ASSERT(nb[i] && wb[i]);
+        mark_live(wb[i], (uint32_t)i);
+        T_NE(pool_of(nb[i]), pool_of(wb[i])); /* never share a pool (W1) */
+        T_EQ(pool_of(nb[i]), pool_of(nb[0]));
+        T_EQ(pool_of(wb[i]), pool_of(wb[0]));
+        T_EQ(ob_heap_block_size(h, wb[i]), 24);
+    }
+    T_EQ(((hp_pool *)pool_of(wb[0]))->state, HP_POOL_WALK);
+    T_EQ(((hp_pool *)pool_of(nb[0]))->state, HP_POOL_USED);
+    T_ASSERT(h->usedpools[2] == (hp_pool *)pool_of(nb[0]));
+    T_ASSERT(h->usedpools[OB_SIZE_CLASSES + 2] == (hp_pool *)pool_of(wb[0]));
+    CHECK(h);
+    /* Realloc keeps a block walkable: same class kept, else moved to a
+     * walkable pool or a walkable large block, and back. */
+    T_EQ_PTR(ob_heap_realloc(h, wb[1], 20), wb[1]);
+    char *q = ob_heap_realloc(h, wb[1], 60);
+    T_ASSERT(q != NULL);
+    wb[1] = q;
+    T_EQ(((hp_pool *)pool_of(q))->state, HP_POOL_WALK);
+    T_EQ(*(uint32_t *)q, 1u << 1 | 1u);
+    q = ob_heap_realloc(h, q, OB_SMALL_LIMIT + 100);
+    T_ASSERT(q != NULL);
+    wb[1] = q;
+    T_ASSERT(!hp_slot(h, q)->is_arena);
+    T_ASSERT(hp_large_is_walk(q));
+    T_EQ(((hp_ext *)hp_large_ext(q))->size & (HP_EXT_WALK | HP_EXT_USED), HP_EXT_WALK | HP_EXT_USED);
+    T_EQ(ob_heap_block_size(h, q), HP_ROUND8(OB_SMALL_LIMIT + 100));
+    T_EQ((uintptr_t)q % 8, 0);
+    T_EQ_PTR(h->wlarge, q);
+    CHECK(h);
+    char *q2 = ob_heap_realloc(h, q, OB_SMALL_LIMIT + 400); /* grows (in place or not) */
+    T_ASSERT(q2 != NULL);
+    T_EQ(*(uint32_t *)q2, 1u << 1 | 1u);
+    T_EQ_PTR(h->wlarge, q2);
+    CHECK(h);
+    q = ob_heap_realloc(h, q2, 40); /* back to a walkable pool */
+    T_ASSERT(q != NULL);
+    wb[1] = q;
+    T_EQ(((hp_pool *)pool_of(q))->state, HP_POOL_WALK);
+    T_ASSERT(h->wlarge == NULL);
+    CHECK(h);
+    /* A normal large block is not on the list. */
+    char *L = ob_heap_alloc(h, OB_SMALL_LIMIT + 8);
+    T_ASSERT(L && !hp_large_is_walk(L));
+    T_ASSERT(h->wlarge == NULL);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.classes[2].blocks_used, 15); /* both kinds merged per class (wb[1] moved) */
+    T_EQ(st_a.classes[4].blocks_used, 1);
+    ob_heap_free(h, L);
+    for (int i = 0; i < 8; i++) {
+        ob_heap_free(h, nb[i]);
+        ob_heap_free(h, wb[i]);
+        CHECK(h);
+    }
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.bytes_held, 0);
+    T_EQ(st_a.pools_used, 0);
+}
+
+static void test_walk_registration(void)
+{
+    ob_heap *h = fresh(4 * OB_ARENA_SIZE);
+    static ob_heap_walk w[OB_HEAP_WALKS + 1];
+    for (int i = 0; i < OB_HEAP_WALKS; i++)
+        T_EQ(ob_heap_walk_begin(h, &w[i]), 0);
+    T_EQ(ob_heap_walk_begin(h, &w[OB_HEAP_WALKS]), -1);
+    T_CONTAINS(ob_heap_last_error(h), "walks are open already");
+    T_EQ(ob_heap_walk_begin(h, &w[0]), 0); /* an open walk starts over */
+    CHECK(h);
+    ob_heap_walk_end(h, &w[0]);
+    ob_heap_walk_end(h, &w[0]); /* no-op */
+    T_EQ(ob_heap_walk_begin(h, &w[OB_HEAP_WALKS]), 0);
+    /* An empty heap: the walk ends at once and closes itself. */
+    uint32_t work = 0;
+    T_ASSERT(ob_heap_walk_next(h, &w[OB_HEAP_WALKS], &work) == NULL);
+    T_EQ(w[OB_HEAP_WALKS].open, 0);
+    T_ASSERT(ob_heap_walk_next(h, &w[OB_HEAP_WALKS], &work) == NULL); /* closed: NULL */
+    T_GT(work, 0);
+    for (int i = 1; i < OB_HEAP_WALKS; i++)
+        ob_heap_walk_end(h, &w[i]);
+    for (int i = 0; i < OB_HEAP_WALKS; i++)
+        T_ASSERT(h->walks[i] == NULL);
+    /* Normal blocks, and walkable ones with bit 0 clear, are not returned. */
+    void *n1 = ob_heap_alloc(h, 16), *w1 = ob_heap_alloc_walkable(h, 16);
+    void *w2 = ob_heap_alloc_walkable(h, OB_SMALL_LIMIT + 16);
+    *(uint32_t *)n1 = 1;
+    *(uint32_t *)w1 = 2;
+    *(uint32_t *)w2 = 4;
+    T_EQ(ob_heap_walk_begin(h, &w[0]), 0);
+    T_ASSERT(ob_heap_walk_next(h, &w[0], NULL) == NULL);
+    mark_live(w1, 0);
+    mark_live(w2, 0);
+    T_EQ(ob_heap_walk_begin(h, &w[0]), 0);
+    T_EQ_PTR(ob_heap_walk_next(h, &w[0], NULL), w1);
+    T_EQ_PTR(ob_heap_walk_next(h, &w[0], NULL), w2);
+    T_ASSERT(ob_heap_walk_next(h, &w[0], NULL) == NULL);
+    ob_heap_free(h, n1);
+    ob_heap_free(h, w1);
+    ob_heap_free(h, w2);
+    CHECK(h);
+}
+
+/* The most units one ob_heap_walk_next may spend: every slot and pool
+ * skipped, the rest of one pool and one whole pool looked at, two steps of
+ * the large list (the large phase never skips live marked blocks). */
+static uint32_t walk_bound(const ob_heap *h)
+{
+    return h->nslots * (1u + OB_POOLS_PER_ARENA) + 2u * (uint32_t)HP_CAPACITY(0) + 2u;
+}
+
+/* Walks every block of a heap whose walkable blocks are all marked, while
+ * freeing whole arenas under the walk: the block it stands on, its pool, its
+ * arena (given back to the raw layer), then re-carving that memory for
+ * another class and kind. */
+static void test_walk_survives_frees(void)
+{
+    enum { NB = 3 * OB_POOLS_PER_ARENA * (OB_POOL_SIZE / 64) };
+    ob_heap *h = fresh(8 * OB_ARENA_SIZE);
+    static char *b[NB];
+    static uint8_t seen[NB];
+    size_t n = 0;
+    while (n < NB) {
+        b[n] = ob_heap_alloc_walkable(h, 64);
+        T_ASSERT(b[n] != NULL);
+        mark_live(b[n], (uint32_t)n);
+        n++;
+        ob_heap_stats_get(h, &st_a);
+        if (st_a.arenas_used == 3 && st_a.pools_free == 0)
+            break;
+    }
+    static char *L[4];
+    for (int i = 0; i < 4; i++) {
+        L[i] = ob_heap_alloc_walkable(h, OB_SMALL_LIMIT + 8 + 40 * (size_t)i);
+        T_ASSERT(L[i] != NULL);
+        mark_live(L[i], 1000u + (uint32_t)i);
+    }
+    CHECK(h);
+    memset(seen, 0, sizeof seen);
+    static ob_heap_walk w;
+    T_EQ(ob_heap_walk_begin(h, &w), 0);
+    uint32_t bound = walk_bound(h);
+    /* Walk into the middle arena (the lowest address first). */
+    char *cur = NULL;
+    uintptr_t lowest = arena_of(b[0]);
+    for (size_t i = 0; i < n; i++)
+        if (arena_of(b[i]) < lowest)
+            lowest = arena_of(b[i]);
+    size_t got = 0;
+    for (;;) {
+        uint32_t work = 0;
+        cur = ob_heap_walk_next(h, &w, &work);
+        T_ASSERT(cur != NULL);
+        T_LE(work, bound);
+        size_t i = (*(uint32_t *)cur) >> 1;
+        T_ASSERT(i < n && b[i] == cur);
+        T_EQ(seen[i], 0);
+        seen[i] = 1;
+        got++;
+        if (arena_of(cur) != lowest && ++got > 3)
+            break;
+    }
+    /* Free every block of cur's arena, cur first: the arena empties. */
+    uintptr_t mid = arena_of(cur);
+    for (size_t i = 0; i < n; i++)
+        if (b[i] && arena_of(b[i]) == mid) {
+            ob_heap_free(h, b[i]);
+            b[i] = NULL;
+            CHECK(h);
+        }
+    ob_heap_trim(h); /* the arena goes back to the raw layer */
+    T_ASSERT(!hp_slot(h, (void *)mid)->is_arena);
+    CHECK(h);
+    /* Its memory becomes a large object, then an arena again with other
+     * classes and kinds, while the walk stands in it. */
+    void *big = ob_heap_alloc(h, OB_ARENA_SIZE / 2);
+    T_ASSERT(big != NULL);
+    static char *other[16];
+    for (int i = 0; i < 16; i++) {
+        other[i] = (i & 1) ? ob_heap_alloc(h, 40) : ob_heap_alloc_walkable(h, OB_SMALL_LIMIT - 8);
+        T_ASSERT(other[i] != NULL);
+        if (!(i & 1))
+            mark_live(other[i], 5000u + (uint32_t)i); /* new: may or may not be walked */
+    }
+    CHECK(h);
+    /* Stand on the first large block, then free it and the next one. */
+    int in_large = 0;
+    for (;;) {
+        uint32_t work = 0;
+        cur = ob_heap_walk_next(h, &w, &work);
+        T_LE(work, bound);
+        if (!cur)
+            break;
+        uint32_t v = (*(uint32_t *)cur) >> 1;
+        if (v >= 5000)
+            continue; /* a block allocated during the walk */
+        if (v >= 1000) {
+            T_ASSERT(v < 1004 && L[v - 1000] == cur);
+            if (!in_large) {
+                in_large = 1;
+                /* The walk stands on cur and points at the next one: free both. */
+                char *nx = w.large;
+                T_ASSERT(nx != NULL);
+                for (int i = 0; i < 4; i++)
+                    if (L[i] == cur || L[i] == nx) {
+                        ob_heap_free(h, L[i]);
+                        L[i] = NULL;
+                        CHECK(h);
+                    }
+            }
+            continue;
+        }
+        T_ASSERT(v < n && b[v] == cur);
+        T_EQ(seen[v], 0);
+        seen[v] = 1;
+    }
+    T_ASSERT(in_large);
+    T_EQ(w.open, 0);
+    T_ASSERT(h->walks[0] == NULL && h->walks[1] == NULL);
+    for (size_t i = 0; i < n; i++)
+        if (b[i]) {
+            T_EQ(seen[i], 1); /* every block live throughout was walked once */
+            ob_heap_free(h, b[i]);
+        }
+    for (int i = 0; i < 4; i++)
+        if (L[i])
+            ob_heap_free(h, L[i]);
+    for (int i = 0; i < 16; i++)
+        ob_heap_free(h, other[i]);
+    ob_heap_free(h, big);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.bytes_held, 0);
+}
+
+/* Random normal and walkable blocks against a shadow; walks run with
+ * random operations (frees of the block the walk stands on included)
+ * between their steps. A block live for the whole walk is returned exactly
+ * once; anything returned is live and walkable. */
+enum { WSLOTS = SLOTS };
+typedef struct wshadow {
+    unsigned char *p;
+    uint32_t n;
+    uint8_t fill, walk, stable, seen;
+} wshadow;
+static wshadow ws[WSLOTS];
+
+static void wverify(const wshadow *s)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (s->p[i] != s->fill)
+            t_fail(__FILE__, __LINE__, "block %p byte %lu: %u, want %u", (void *)s->p,
+                   (unsigned long)i, s->p[i], s->fill);
+}
+
+static uint32_t wrandom_size(t_rng *r)
+{
+    uint32_t k = t_below(r, 8);
+    if (k < 6)
+        return 4 + t_below(r, OB_SMALL_LIMIT - 3); /* >= 4: the mark word */
+    return OB_SMALL_LIMIT + 1 + t_below(r, t_on_host() ? 2000 : 400);
+}
+
+/* One random operation on slot s. */
+static void wop(ob_heap *h, t_rng *r, wshadow *s)
+{
+    if (!s->p) {
+        uint32_t n = wrandom_size(r);
+        int walk = (int)t_below(r, 2);
+        s->p = walk ? ob_heap_alloc_walkable(h, n) : ob_heap_alloc(h, n);
+        if (s->p) {
+            s->n = n;
+            s->walk = (uint8_t)walk;
+            s->fill = (uint8_t)(t_rand(r) | (walk ? 1u : 0u)); /* odd: bit 0 of the first word */
+            s->stable = 0;
+            s->seen = 0;
+            memset(s->p, s->fill, n);
+        }
+    } else if (t_below(r, 4) < 3) {
+        wverify(s);
+        ob_heap_free(h, s->p);
+        s->p = NULL;
+        s->stable = 0;
+    } else {
+        uint32_t n = wrandom_size(r);
+        wverify(s);
+        unsigned char *q = ob_heap_realloc(h, s->p, n);
+        if (q) {
+            wshadow t = {q, s->n < n ? s->n : n, s->fill, 0, 0, 0};
+            wverify(&t);
+            s->p = q;
+            s->n = n;
+            s->stable = 0; /* moved blocks may be missed or seen again */
+            s->fill = (uint8_t)(t_rand(r) | (s->walk ? 1u : 0u));
+            memset(q, s->fill, n);
+        }
+    }
+    const char *m = ob_heap_check(h);
+    if (m)
+        t_fail(__FILE__, __LINE__, "heap check: %s", m);
+}
+
+static void test_walk_random_against_shadow(void)
+{
+    uint32_t seed = t_seed() ^ 0x5A5A;
+    t_rng r = t_rng_make(seed);
+    uint32_t ops = 2000u * t_scale();
+    ob_heap *h = fresh(t_on_host() ? 256 * 1024 : 64 * 1024);
+    memset(ws, 0, sizeof ws);
+    t_printf("# walk random: seed=%lu ops=%lu\n", (unsigned long)seed, (unsigned long)ops);
+    static ob_heap_walk w;
+    uint32_t walks = 0, returned = 0, maxwork = 0, bound = walk_bound(h);
+    for (uint32_t op = 0; op < ops; op++) {
+        wop(h, &r, &ws[t_below(&r, WSLOTS)]);
+        if (op % 97 != 96)
+            continue;
+        /* A walk, with operations between its steps. */
+        walks++;
+        for (int i = 0; i < WSLOTS; i++) {
+            ws[i].stable = ws[i].p && ws[i].walk;
+            ws[i].seen = 0;
+        }
+        T_EQ(ob_heap_walk_begin(h, &w), 0);
+        CHECK(h);
+        for (;;) {
+            uint32_t work = 0;
+            unsigned char *p = ob_heap_walk_next(h, &w, &work);
+            if (work > maxwork)
+                maxwork = work;
+            T_LE(work, bound);
+            if (!p)
+                break;
+            returned++;
+            int at = -1;
+            for (int i = 0; i < WSLOTS; i++)
+                if (ws[i].p == p)
+                    at = i;
+            if (at < 0 || !ws[at].walk)
+                t_fail(__FILE__, __LINE__, "walk returned %p: not a live walkable block (seed %lu)",
+                       (void *)p, (unsigned long)seed);
+            if (ws[at].stable && ws[at].seen)
+                t_fail(__FILE__, __LINE__, "walk returned %p twice (seed %lu)", (void *)p,
+                       (unsigned long)seed);
+            ws[at].seen = 1;
+            /* Meanwhile: free the block the walk stands on now and then,
+             * and a few random operations. */
+            uint32_t k = t_below(&r, 8);
+            if (k == 0)
+                wop(h, &r, &ws[at]);
+            for (uint32_t j = 0; j < (k & 3); j++)
+                wop(h, &r, &ws[t_below(&r, WSLOTS)]);
+        }
+        T_EQ(w.open, 0);
+        for (int i = 0; i < WSLOTS; i++)
+            if (ws[i].stable && !ws[i].seen)
+                t_fail(__FILE__, __LINE__, "walk missed live block %p (%lu bytes, seed %lu)",
+                       (void *)ws[i].p, (unsigned long)ws[i].n, (unsigned long)seed);
+    }
+    for (int i = 0; i < WSLOTS; i++)
+        if (ws[i].p) {
+            wverify(&ws[i]);
+            ob_heap_free(h, ws[i].p);
+            ws[i].p = NULL;
+        }
+    CHECK(h);
+    ob_heap_stats_get(h, &st_a);
+    T_EQ(st_a.bytes_held, 0);
+    T_ASSERT(h->wlarge == NULL);
+    t_printf("# walk random: %lu walks returned %lu blocks, most units in one call %lu (bound %lu)\n",
+             (unsigned long)walks, (unsigned long)returned, (unsigned long)maxwork,
+             (unsigned long)bound);
+}
+
+static void test_checker_catches_walk_corruption(void)
+{
+    ob_heap *h = fresh(6 * OB_ARENA_SIZE);
+    char *n1 = ob_heap_alloc(h, 16), *w1 = ob_heap_alloc_walkable(h, 16);
+    char *L1 = ob_heap_alloc_walkable(h, OB_SMALL_LIMIT + 24);
+    char *L2 = ob_heap_alloc_walkable(h, OB_SMALL_LIMIT + 24);
+    T_ASSERT(n1 && w1 && L1 && L2);
+    mark_live(w1, 1);
+    mark_live(L1, 2);
+    mark_live(L2, 3);
+    static ob_heap_walk w;
+    T_EQ(ob_heap_walk_begin(h, &w), 0);
+    CHECK(h);
+    hp_pool *wp = (hp_pool *)pool_of(w1), *np = (hp_pool *)pool_of(n1);
+    CORRUPT(wp->state, (uint8_t)HP_POOL_USED, "W1");
+    CORRUPT(np->state, (uint8_t)HP_POOL_WALK, "W1");
+    CORRUPT(h->wlarge, (char *)NULL, "W2");
+    CORRUPT(hp_wl(L1)->prev, hp_wl(L1)->prev + 8, "W2");
+    CORRUPT(hp_wl(L2)->next, 0u, "W2");
+    CORRUPT(((hp_ext *)hp_large_ext(L1))->size, ((hp_ext *)hp_large_ext(L1))->size & ~HP_EXT_WALK,
+            "W2");
+    CORRUPT(w.open, (uint8_t)0, "W4");
+    w.phase = 1; /* the large phase, standing on a block not on the list */
+    CORRUPT(w.large, (void *)w1, "W4");
+    w.phase = 0;
+    ob_heap_walk_end(h, &w);
+    ob_heap_free(h, n1);
+    ob_heap_free(h, w1);
+    ob_heap_free(h, L1);
+    ob_heap_free(h, L2);
+    CHECK(h);
+}
+
 static const t_case cases[] = {
     T_CASE(test_geometry),
     T_CASE(test_init_bad_ranges),
@@ -921,6 +1342,11 @@ static const t_case cases[] = {
     T_CASE(test_checker_catches_corruption),
     T_CASE(test_summary),
     T_CASE(test_random_against_shadow),
+    T_CASE(test_walkable_pools_separate),
+    T_CASE(test_walk_registration),
+    T_CASE(test_walk_survives_frees),
+    T_CASE(test_walk_random_against_shadow),
+    T_CASE(test_checker_catches_walk_corruption),
 };
 
 int main(void)
