@@ -11,7 +11,7 @@
  *             | nentries     | of 1/2/4 bytes each    | {hash, key, value} each |
  *             +--------------+------------------------+-------------------------+
  *   linear:   +--------------+-----------------------------+
- *   (ixb 0)   | log2 0 shr   | entries: 2^log2 of          |
+ *   (ixb 0)   | - 0 shr lcap | entries: lcap of            |
  *             | nentries     | {key, value}, no hashes     |
  *             +--------------+-----------------------------+
  *
@@ -28,9 +28,10 @@
  * does not shrink; only a resize (when no entry is left to append) compacts.
  *
  * Resize policy, when an insertion finds no entry left: the table is
- * rebuilt without deleted entries for want = max(3 * used, 3 * (used + 1) /
- * 2 + 1) - linear with 4, 8, ... entries while used + 1 fits
- * OB_DICT_LINEAR_MAX, else indexed with the smallest 2^k >= max(want,
+ * rebuilt without deleted entries for n = used + 1: linear while n fits
+ * OB_DICT_LINEAR_MAX, sized honestly (lcap = 3 for n <= 3, else n rounded
+ * up to even: 3, 4, 6, 8 - blocks of 32, 40, 56, 72 bytes on 32-bit), else
+ * for want = max(3 * used, 3 * n / 2 + 1) indexed with the smallest 2^k >= max(want,
  * OB_DICT_MINSIZE) index slots, holding usable(2^k) = 2^(k+1)/3 entries.
  * Under insertion this is CPython's doubling (indexed: ..., 32, 64, 128);
  * after many deletions the rebuild may also shrink. Deletion alone never
@@ -62,10 +63,10 @@ typedef struct lentry {
 } lentry;
 
 struct ob_dictkeys {
-    uint8_t log2;      /* indexed: 2^log2 index slots; linear: 2^log2 entries */
+    uint8_t log2;      /* indexed: 2^log2 index slots */
     uint8_t ixbytes;   /* bytes per index slot: 1, 2 or 4; 0: linear */
     uint8_t shared;    /* keys of instances of one type (indexed only) */
-    uint8_t pad;
+    uint8_t lcap;      /* linear: entries the table holds */
     uint32_t nentries; /* entries appended, deleted ones included */
 };
 
@@ -93,8 +94,7 @@ static int is_linear(const ob_dictkeys *k)
 /* Entries the table can hold in all. */
 static size_t cap_of(const ob_dictkeys *k)
 {
-    size_t size = (size_t)1 << k->log2;
-    return is_linear(k) ? size : usable_of(size);
+    return is_linear(k) ? k->lcap : usable_of((size_t)1 << k->log2);
 }
 
 static size_t usable_left(const ob_dictkeys *k)
@@ -159,16 +159,19 @@ static void ix_set(ob_dictkeys *k, size_t i, int32_t v)
     }
 }
 
-/* A new table: linear (2^log2 entries) or indexed (2^log2 slots). */
-static ob_dictkeys *keys_new(uint8_t log2, int linear, int shared)
+/* A new table: linear (lcap entries) when lcap > 0, else indexed (2^log2
+ * slots). */
+static ob_dictkeys *keys_new(uint8_t log2, uint8_t lcap, int shared)
 {
     if (log2 > 30)
         return ob_err_null(OB_E_OVERFLOW, "dict too large");
+    int linear = lcap > 0;
     size_t size = (size_t)1 << log2;
     ob_dictkeys probe = { 0 };
-    probe.log2 = log2;
+    probe.log2 = linear ? 0 : log2;
+    probe.lcap = lcap;
     probe.ixbytes = linear ? 0 : size <= 128 ? 1 : size <= 32768 ? 2 : 4;
-    size_t body = linear ? size * sizeof(lentry)
+    size_t body = linear ? lcap * sizeof(lentry)
                          : ix_area(&probe) + usable_of(size) * sizeof(entry);
     size_t pre = shared ? SHARED_PREFIX : 0;
     char *b = ob_mem_alloc(pre + sizeof probe + body);
@@ -441,7 +444,7 @@ size_t ob_dict_table_size(const ob_object *o)
     if (!o || ob_is_small(o) || o->ob_type != &ob_dict_type)
         return 0;
     const ob_dictkeys *k = ((const ob_dictobj *)o)->keys;
-    return k ? (size_t)1 << k->log2 : 0;
+    return k ? (is_linear(k) ? k->lcap : (size_t)1 << k->log2) : 0;
 }
 
 int ob_dict_is_split(const ob_object *o)
@@ -466,10 +469,12 @@ static int dict_resize(ob_dictobj *d, size_t need)
     size_t n = (size_t)d->used + need;
     ob_dictkeys *nk;
     if (n <= OB_DICT_LINEAR_MAX) {
-        uint8_t log2 = 2;
-        while (((size_t)1 << log2) < n)
-            log2++;
-        nk = keys_new(log2, 1, 0);
+        /* Honest sizes: each is a block class of its own (8 + 8 * lcap
+         * bytes on 32-bit), 3 for the smallest dicts. */
+        size_t lcap = n <= 3 ? 3 : (n + 1) & ~(size_t)1;
+        if (lcap > OB_DICT_LINEAR_MAX)
+            lcap = OB_DICT_LINEAR_MAX;
+        nk = keys_new(0, (uint8_t)lcap, 0);
     } else {
         size_t want = (size_t)d->used * 3;
         if (want < n * 3 / 2 + 1)
@@ -714,6 +719,58 @@ void ob_dictkeys_release_(ob_dictkeys *k)
 {
     if (k)
         keys_release_shared(k);
+}
+
+int32_t ob_dictkeys_find_(ob_dictkeys *k, ob_object *key)
+{
+    ob_hash_t h;
+    if (!k || ob_hash(key, &h) < 0) {
+        ob_err_clear();
+        return -1;
+    }
+    size_t slot;
+    int err;
+    int32_t ix = lookup(k, key, h, &slot, &err);
+    if (err < 0)
+        ob_err_clear();
+    return ix < 0 ? -1 : ix;
+}
+
+int32_t ob_dictkeys_append_(ob_dictkeys *k, ob_object *key)
+{
+    ob_hash_t h;
+    if (usable_left(k) == 0 || ob_type_of(key) != &ob_str_type || ob_hash(key, &h) < 0)
+        return -1;
+    return append_entry(k, h, ob_newref(key), NULL);
+}
+
+size_t ob_dictkeys_nentries_(const ob_dictkeys *k)
+{
+    return k->nentries;
+}
+
+void ob_dictkeys_incref_(ob_dictkeys *k)
+{
+    (*shared_refs(k))++;
+}
+
+size_t ob_dictkeys_refs_(ob_dictkeys *k)
+{
+    return *shared_refs(k);
+}
+
+ob_object *ob_dict_new_split_from_(ob_dictkeys *k, ob_object **values, size_t n)
+{
+    ob_dictobj *d = (ob_dictobj *)ob_dict_new_split_(k);
+    if (!d)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        d->values[i] = values[i];
+        values[i] = NULL;
+        OB_MOVED_(d->values[i]);
+    }
+    d->used = (uint32_t)n;
+    return &d->head;
 }
 
 ob_object *ob_dict_new_split_(ob_dictkeys *k)

@@ -171,6 +171,7 @@ ob_object *ob_list_pop(ob_object *o, size_t i)
     /* Shrinking may fail to get a smaller block: harmless, keep the old. */
     if (list_resize(l, n) < 0)
         ob_err_clear();
+    OB_MOVED_(x); /* the list's reference passes to the caller */
     return x;
 }
 

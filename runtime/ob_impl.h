@@ -24,7 +24,7 @@ ob_hash_t ob_str_hash_(ob_object *s);
  * UTF-8. */
 #define OB_STR_PROBE_MAX 48
 typedef struct ob_strprobe {
-    ob_str s;
+    ob_strwide s; /* either layout fits */
     char text[OB_STR_PROBE_MAX + 1];
 } ob_strprobe;
 ob_object *ob_str_probe_(ob_strprobe *probe, const char *c);
@@ -57,6 +57,30 @@ ob_dictkeys *ob_dictkeys_new_shared_(void);
 void ob_dictkeys_release_(ob_dictkeys *k);
 /* A dict with split keys sharing k (values array empty). */
 ob_object *ob_dict_new_split_(ob_dictkeys *k);
+/* The same, taking over values[0..n) (a prefix in k's order; the slots are
+ * set to NULL): an instance's inline attributes becoming a dict. */
+ob_object *ob_dict_new_split_from_(ob_dictkeys *k, ob_object **values, size_t n);
+/* Entry number of key in a shared table, or -1 (no error recorded). */
+int32_t ob_dictkeys_find_(ob_dictkeys *k, ob_object *key);
+/* Appends key (a str; the table takes a reference) to a shared table:
+ * its entry number, or -1 when the table is full or key is not a str. */
+int32_t ob_dictkeys_append_(ob_dictkeys *k, ob_object *key);
+size_t ob_dictkeys_nentries_(const ob_dictkeys *k);
+/* Users of a shared table: incref (ob_dictkeys_release_ gives back). */
+void ob_dictkeys_incref_(ob_dictkeys *k);
+size_t ob_dictkeys_refs_(ob_dictkeys *k);
+
+/* The collector's barrier for a reference handed to the caller or stored
+ * without a count change: ob_gc_moved_ (ob_object.h), which comes with the
+ * collector (ob_gc.h); a no-op in a tree without it. */
+#if defined(__has_include)
+#if __has_include("ob_gc.h")
+#define OB_MOVED_(o) ob_gc_moved_(o)
+#endif
+#endif
+#ifndef OB_MOVED_
+#define OB_MOVED_(o) ((void)(o))
+#endif
 
 /* Structural checks behind ob_object_check (NULL: invariants hold). */
 const char *ob_dict_check_(ob_object *d);

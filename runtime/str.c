@@ -1,7 +1,10 @@
 /* str.c - str (UTF-8 text), bytes, and the intern table.
  *
- * A str is one block: header, cached hash, byte length, code point length,
- * the bytes and a NUL. The hash (FNV-1a, 32-bit) is computed on first use
+ * A str is one block: header, cached hash, lengths, the bytes and a NUL.
+ * ASCII text shorter than 64 KiB uses the compact layout (a 16-bit length;
+ * code points = bytes: 14 header bytes on 32-bit targets, so 8 characters
+ * fit a 24-byte block); other text, and constants, the wide layout (32-bit
+ * byte and code point lengths: 24 header bytes). ob_types.h draws both. The hash (FNV-1a, 32-bit) is computed on first use
  * and cached (flag OB_F_TYPE2), except in immortal constants, which may sit
  * in flash and are never written.
  *
@@ -41,6 +44,24 @@ ob_hash_t ob_hash_bytes_(const void *p, size_t n)
     return h;
 }
 
+/* ---- layouts ------------------------------------------------------------------- */
+static inline int compact(const ob_str *s)
+{
+    return s->len16 != OB_STR_WIDE;
+}
+static inline size_t slen(const ob_str *s)
+{
+    return compact(s) ? s->len16 : ((const ob_strwide *)(const void *)s)->len;
+}
+static inline char *sdata(ob_str *s)
+{
+    return compact(s) ? s->data : ((ob_strwide *)(void *)s)->data;
+}
+static inline const char *csdata(const ob_str *s)
+{
+    return compact(s) ? s->data : ((const ob_strwide *)(const void *)s)->data;
+}
+
 /* ---- str type ---------------------------------------------------------------- */
 static void intern_remove(ob_object *s);
 
@@ -55,7 +76,7 @@ ob_hash_t ob_str_hash_(ob_object *o)
     ob_str *s = (ob_str *)o;
     if (o->ob_rc & HASH_CACHED)
         return s->hash;
-    ob_hash_t h = ob_hash_bytes_(s->data, s->len);
+    ob_hash_t h = ob_hash_bytes_(csdata(s), slen(s));
     if (!(o->ob_rc & OB_F_IMMORTAL)) {
         s->hash = h;
         o->ob_rc |= HASH_CACHED;
@@ -74,11 +95,12 @@ static int str_eq(ob_object *a, ob_object *b)
     ob_str *x = (ob_str *)a, *y = (ob_str *)b;
     if ((a->ob_rc & STR_INTERNED) && (b->ob_rc & STR_INTERNED))
         return 0; /* two distinct interned strings differ */
-    if (x->len != y->len)
+    size_t n = slen(x);
+    if (n != slen(y))
         return 0;
     if ((a->ob_rc & HASH_CACHED) && (b->ob_rc & HASH_CACHED) && x->hash != y->hash)
         return 0;
-    return memcmp(x->data, y->data, x->len) == 0;
+    return memcmp(csdata(x), csdata(y), n) == 0;
 }
 
 static void put_escaped(ob_sink *s, const uint8_t *p, size_t n, char quote, int bytes)
@@ -109,7 +131,7 @@ static void str_repr(ob_object *o, ob_sink *s)
 {
     ob_str *x = (ob_str *)o;
     s->put(s, "'", 1);
-    put_escaped(s, (const uint8_t *)x->data, x->len, '\'', 0);
+    put_escaped(s, (const uint8_t *)csdata(x), slen(x), '\'', 0);
     s->put(s, "'", 1);
 }
 
@@ -162,16 +184,27 @@ static long utf8_count(const uint8_t *p, size_t n)
 /* The empty string: immortal, like the empty tuple. */
 OB_STR_CONST(empty_str, "");
 
-/* A str of n bytes (uninitialised text, NUL placed); cplen set later.
+/* A str of n bytes holding cps code points (uninitialised text, NUL
+ * placed): compact when the text is ASCII (cps == n) and short, else wide.
  * Callers return the empty string themselves for n == 0. */
-static ob_str *str_alloc(size_t n)
+static ob_str *str_alloc(size_t n, size_t cps)
 {
-    if (n > UINT32_MAX - 1)
+    if (n > UINT32_MAX - 64)
         return ob_err_null(OB_E_OVERFLOW, "string too long");
-    ob_str *s = (ob_str *)ob_object_alloc(&ob_str_type, n);
-    if (s)
-        s->len = (uint32_t)n;
-    return s;
+    if (cps == n && n < OB_STR_WIDE) {
+        ob_str *s = (ob_str *)ob_object_alloc(&ob_str_type, n);
+        if (s)
+            s->len16 = (uint16_t)n;
+        return s;
+    }
+    ob_strwide *w = (ob_strwide *)ob_object_alloc(
+        &ob_str_type, n + offsetof(ob_strwide, data) - offsetof(ob_str, data));
+    if (!w)
+        return NULL;
+    w->wide = OB_STR_WIDE;
+    w->len = (uint32_t)n;
+    w->cplen = (uint32_t)cps;
+    return (ob_str *)(void *)w;
 }
 
 ob_object *ob_str_from_utf8(const char *p, size_t n)
@@ -181,11 +214,10 @@ ob_object *ob_str_from_utf8(const char *p, size_t n)
         return ob_err_null(OB_E_VALUE, "invalid UTF-8");
     if (n == 0)
         return OB_STR(empty_str);
-    ob_str *s = str_alloc(n);
+    ob_str *s = str_alloc(n, (size_t)cps);
     if (!s)
         return NULL;
-    memcpy(s->data, p, n);
-    s->cplen = (uint32_t)cps;
+    memcpy(sdata(s), p, n);
     return &s->head;
 }
 
@@ -202,19 +234,27 @@ ob_object *ob_str_printf(const char *fmt, ...)
     va_end(ap);
     if (n == 0)
         return OB_STR(empty_str);
-    ob_str *s = str_alloc(n);
+    /* Formatted as if ASCII; text that is not is copied to a wide str. */
+    ob_str *s = str_alloc(n, n);
     if (!s)
         return NULL;
     va_start(ap, fmt);
-    ob_vsnprintf(s->data, n + 1, fmt, ap);
+    ob_vsnprintf(sdata(s), n + 1, fmt, ap);
     va_end(ap);
-    long cps = utf8_count((const uint8_t *)s->data, n);
+    long cps = utf8_count((const uint8_t *)sdata(s), n);
     if (cps < 0) {
         ob_decref(&s->head);
         return ob_err_null(OB_E_VALUE, "invalid UTF-8");
     }
-    s->cplen = (uint32_t)cps;
-    return &s->head;
+    if ((size_t)cps == n)
+        return &s->head;
+    if (!compact(s)) {
+        ((ob_strwide *)(void *)s)->cplen = (uint32_t)cps;
+        return &s->head;
+    }
+    ob_object *w = ob_str_from_utf8(s->data, n);
+    ob_decref(&s->head);
+    return w;
 }
 
 static int is_str(const ob_object *o)
@@ -227,27 +267,27 @@ ob_object *ob_str_concat(ob_object *a, ob_object *b)
     if (!is_str(a) || !is_str(b))
         return ob_err_null(OB_E_TYPE, "can only concatenate str to str");
     ob_str *x = (ob_str *)a, *y = (ob_str *)b;
-    if ((size_t)x->len + y->len > UINT32_MAX - 1)
+    size_t nx = slen(x), ny = slen(y);
+    if (nx + ny > UINT32_MAX - 64)
         return ob_err_null(OB_E_OVERFLOW, "string too long");
-    if (x->len + y->len == 0)
+    if (nx + ny == 0)
         return OB_STR(empty_str);
-    ob_str *s = str_alloc((size_t)x->len + y->len);
+    ob_str *s = str_alloc(nx + ny, ob_str_cplen(a) + ob_str_cplen(b));
     if (!s)
         return NULL;
-    memcpy(s->data, x->data, x->len);
-    memcpy(s->data + x->len, y->data, y->len);
-    s->cplen = (uint32_t)(ob_str_cplen(a) + ob_str_cplen(b));
+    memcpy(sdata(s), csdata(x), nx);
+    memcpy(sdata(s) + nx, csdata(y), ny);
     return &s->head;
 }
 
 const char *ob_str_data(const ob_object *s)
 {
-    return is_str(s) ? ((const ob_str *)s)->data : NULL;
+    return is_str(s) ? csdata((const ob_str *)s) : NULL;
 }
 
 size_t ob_str_len(const ob_object *s)
 {
-    return is_str(s) ? ((const ob_str *)s)->len : 0;
+    return is_str(s) ? slen((const ob_str *)s) : 0;
 }
 
 size_t ob_str_cplen(const ob_object *o)
@@ -255,9 +295,12 @@ size_t ob_str_cplen(const ob_object *o)
     if (!is_str(o))
         return 0;
     const ob_str *s = (const ob_str *)o;
-    if (s->cplen != OB_STR_CPLEN_UNKNOWN)
-        return s->cplen;
-    long n = utf8_count((const uint8_t *)s->data, s->len);
+    if (compact(s))
+        return s->len16;
+    const ob_strwide *w = (const ob_strwide *)(const void *)s;
+    if (w->cplen != OB_STR_CPLEN_UNKNOWN)
+        return w->cplen;
+    long n = utf8_count((const uint8_t *)w->data, w->len);
     return n < 0 ? 0 : (size_t)n;
 }
 
@@ -266,14 +309,14 @@ int ob_str_eq_cstr(const ob_object *s, const char *c)
     if (!is_str(s))
         return 0;
     size_t n = strlen(c);
-    return ((const ob_str *)s)->len == n && memcmp(((const ob_str *)s)->data, c, n) == 0;
+    return slen((const ob_str *)s) == n && memcmp(csdata((const ob_str *)s), c, n) == 0;
 }
 
 /* ---- intern table ------------------------------------------------------------ */
 static int text_eq(ob_object *a, const char *p, size_t n)
 {
     const ob_str *s = (const ob_str *)a;
-    return s->len == n && memcmp(s->data, p, n) == 0;
+    return slen(s) == n && memcmp(csdata(s), p, n) == 0;
 }
 
 /* Slot holding text p[0..n) with hash h, or the first free slot for it. */
@@ -312,7 +355,7 @@ static int intern_grow(void)
         ob_object *e = old[i];
         if (e && e != INTERN_DUMMY) {
             ob_str *s = (ob_str *)e;
-            slots[intern_find(ob_str_hash_(e), s->data, s->len, 1)] = e;
+            slots[intern_find(ob_str_hash_(e), csdata(s), slen(s), 1)] = e;
         }
     }
     ob_mem_free(old);
@@ -358,7 +401,7 @@ static int intern_add(ob_object *o)
     if (!intern.slots || (intern.fill + 1) * 3 > (intern.mask + 1) * 2)
         if (intern_grow() < 0)
             return ob_err_set(OB_E_NOMEM, "out of memory (intern table)");
-    size_t i = intern_find(ob_str_hash_(o), s->data, s->len, 1);
+    size_t i = intern_find(ob_str_hash_(o), csdata(s), slen(s), 1);
     if (intern.slots[i] == NULL)
         intern.fill++;
     intern.slots[i] = o;
@@ -375,7 +418,7 @@ ob_object *ob_str_intern(ob_object *o)
     if (o->ob_rc & STR_INTERNED)
         return ob_newref(o);
     ob_str *s = (ob_str *)o;
-    ob_object *e = intern_lookup(ob_str_hash_(o), s->data, s->len);
+    ob_object *e = intern_lookup(ob_str_hash_(o), csdata(s), slen(s));
     if (e)
         return ob_newref(e);
     if (intern_add(o) < 0)
@@ -410,13 +453,19 @@ ob_object *ob_str_probe_(ob_strprobe *probe, const char *p)
     long cps = utf8_count((const uint8_t *)p, n);
     if (cps < 0)
         return NULL;
-    ob_str *s = &probe->s;
-    s->head.ob_rc = OB_RC_ONE | OB_F_IMMORTAL; /* never counted, never cached */
-    s->head.ob_type = &ob_str_type;
-    s->hash = 0;
-    s->len = (uint32_t)n;
-    s->cplen = (uint32_t)cps;
-    memcpy(s->data, p, n + 1);
+    ob_strwide *w = &probe->s; /* the layout str_alloc would choose */
+    w->head.ob_rc = OB_RC_ONE | OB_F_IMMORTAL; /* never counted, never cached */
+    w->head.ob_type = &ob_str_type;
+    w->hash = 0;
+    ob_str *s = (ob_str *)(void *)w;
+    if ((size_t)cps == n) {
+        s->len16 = (uint16_t)n;
+    } else {
+        w->wide = OB_STR_WIDE;
+        w->len = (uint32_t)n;
+        w->cplen = (uint32_t)cps;
+    }
+    memcpy(sdata(s), p, n + 1);
     return &s->head;
 }
 
@@ -427,7 +476,7 @@ int ob_str_is_interned(const ob_object *o)
     if (o->ob_rc & STR_INTERNED)
         return 1;
     const ob_str *s = (const ob_str *)o;
-    return intern_lookup(ob_hash_bytes_(s->data, s->len), s->data, s->len) == o;
+    return intern_lookup(ob_hash_bytes_(csdata(s), slen(s)), csdata(s), slen(s)) == o;
 }
 
 size_t ob_str_intern_count(void)

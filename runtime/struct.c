@@ -1,11 +1,17 @@
 /* struct.c - user types declared from C: struct types with a fixed list of
  * slots (Python's __slots__: no dict, one pointer per slot) and instance
- * types whose attributes live in a dict whose keys are shared by all
- * instances of the type (PEP 412, see dict.c).
+ * types whose attributes are keyed by a table shared by all instances of
+ * the type (PEP 412, see dict.c), with the values inline in the instance
+ * (CPython 3.13) until a dict is asked for.
  *
- *   struct (3 slots, 32-bit):   [gc][rc][type][s0][s1][s2]          24 bytes
- *   instance:                   [gc][rc][type][dict*]               16 bytes
- *     + its dict (24) + the dict's values array (one slot per shared key)
+ *   struct (3 slots, 32-bit):   [gc][rc][type][s0][s1][s2]              24 bytes
+ *   instance:                   [gc][rc][type][dict*][v0][v1][v2][v3]   32 bytes
+ *
+ * An instance's attributes v0..v3 are a prefix of its type's shared keys,
+ * in their order, while dict* is NULL. It gets a dict (a split dict over
+ * the same shared keys, taking the values over) when ob_instance_dict is
+ * called, when a fifth attribute is set, or when attributes are set out of
+ * the shared order; from then on the dict holds them.
  */
 #include <stddef.h>
 
@@ -16,9 +22,16 @@ typedef struct ob_structobj {
     ob_object *slots[];
 } ob_structobj;
 
+/* Attribute values inline in an instance: 4 fills a 32-byte block on
+ * 32-bit targets (with the gc word, header and dict pointer). */
+#ifndef OB_INSTANCE_INLINE
+#define OB_INSTANCE_INLINE 4
+#endif
+
 typedef struct ob_instanceobj {
     ob_object head;
-    ob_object *dict;
+    ob_object *dict;                        /* NULL: attributes in values */
+    ob_object *values[OB_INSTANCE_INLINE];  /* a prefix of the shared keys' order */
 } ob_instanceobj;
 
 /* ---- struct types ------------------------------------------------------------ */
@@ -141,20 +154,55 @@ int ob_struct_setattr(ob_object *o, const char *name, ob_object *x)
 }
 
 /* ---- instance types ----------------------------------------------------------- */
+static void instance_dealloc(ob_object *o);
+
+static int is_instance(const ob_object *o)
+{
+    return o && !ob_is_small(o) && o->ob_type->dealloc == instance_dealloc;
+}
+
+static ob_dictkeys *keys_of(const ob_object *o)
+{
+    return (ob_dictkeys *)o->ob_type->extra;
+}
+
+/* Inline attributes set: they form a prefix. */
+static size_t ninline(const ob_instanceobj *in)
+{
+    size_t n = 0;
+    while (n < OB_INSTANCE_INLINE && in->values[n])
+        n++;
+    return n;
+}
+
 static void instance_dealloc(ob_object *o)
 {
-    ob_clear_ref(&((ob_instanceobj *)o)->dict);
+    ob_instanceobj *in = (ob_instanceobj *)o;
+    for (size_t i = 0; i < OB_INSTANCE_INLINE; i++)
+        ob_decref(in->values[i]); /* queued, never nested */
+    ob_decref(in->dict);
+    ob_dictkeys_release_(keys_of(o)); /* each instance counts as a user */
 }
 
 static int instance_traverse(ob_object *o, ob_visit_fn visit, void *arg)
 {
-    ob_object *d = ((ob_instanceobj *)o)->dict;
-    return d ? visit(d, arg) : 0;
+    ob_instanceobj *in = (ob_instanceobj *)o;
+    for (size_t i = 0; i < OB_INSTANCE_INLINE; i++) {
+        if (in->values[i]) {
+            int rc = visit(in->values[i], arg);
+            if (rc)
+                return rc;
+        }
+    }
+    return in->dict ? visit(in->dict, arg) : 0;
 }
 
 static void instance_clear(ob_object *o)
 {
-    ob_clear_ref(&((ob_instanceobj *)o)->dict);
+    ob_instanceobj *in = (ob_instanceobj *)o;
+    for (size_t i = 0; i < OB_INSTANCE_INLINE; i++)
+        ob_clear_ref(&in->values[i]);
+    ob_clear_ref(&in->dict);
 }
 
 int ob_instance_type_init(ob_type *t, const char *name)
@@ -179,52 +227,106 @@ int ob_instance_type_init(ob_type *t, const char *name)
 void ob_instance_type_fini(ob_type *t)
 {
     if (t && t->dealloc == instance_dealloc && t->extra) {
-        ob_dictkeys_release_(t->extra);
+        ob_dictkeys *k = t->extra;
+        if (ob_dictkeys_refs_(k) > 1) {
+            (void)OB_MISUSE("ob_instance_type_fini: instances of the type are alive");
+            return;
+        }
+        ob_dictkeys_release_(k);
         t->extra = NULL;
     }
-}
-
-static int is_instance(const ob_object *o)
-{
-    return o && !ob_is_small(o) && o->ob_type->dealloc == instance_dealloc;
 }
 
 ob_object *ob_instance_new(const ob_type *t)
 {
     if (!t || t->dealloc != instance_dealloc || !t->extra)
         return ob_err_null(OB_E_TYPE, "not an instance type");
-    ob_object *d = ob_dict_new_split_(t->extra);
+    ob_instanceobj *o = (ob_instanceobj *)ob_object_alloc(t, 0);
+    if (!o)
+        return NULL;
+    ob_dictkeys_incref_(t->extra);
+    return &o->head;
+}
+
+/* Gives the instance its dict (split, over the type's keys), moving the
+ * inline values into it. */
+static ob_object *materialize(ob_instanceobj *in)
+{
+    if (in->dict)
+        return in->dict;
+    ob_object *d = ob_dict_new_split_from_(keys_of(&in->head), in->values, ninline(in));
     if (!d)
         return NULL;
-    ob_instanceobj *o = (ob_instanceobj *)ob_object_alloc(t, 0);
-    if (!o) {
-        ob_decref(d);
-        return NULL;
-    }
-    o->dict = d;
-    return &o->head;
+    in->dict = d;
+    return d;
 }
 
 ob_object *ob_instance_dict(ob_object *o)
 {
     if (!is_instance(o))
         return ob_err_null(OB_E_TYPE, "expected an instance");
-    return ((ob_instanceobj *)o)->dict;
+    return materialize((ob_instanceobj *)o);
+}
+
+int ob_instance_has_dict(const ob_object *o)
+{
+    return is_instance(o) && ((const ob_instanceobj *)o)->dict != NULL;
 }
 
 ob_object *ob_instance_getattr(ob_object *o, const char *name)
 {
     if (!is_instance(o))
         return ob_err_null(OB_E_TYPE, "expected an instance");
-    ob_object *v = ob_dict_get_cstr(((ob_instanceobj *)o)->dict, name);
-    if (!v && ob_err_code() == OB_E_KEY)
-        ob_err_set(OB_E_KEY, "no such attribute");
-    return v;
+    ob_instanceobj *in = (ob_instanceobj *)o;
+    ob_object *v = NULL;
+    if (in->dict) {
+        v = ob_dict_get_cstr(in->dict, name);
+        if (!v && ob_err_code() == OB_E_KEY)
+            ob_err_set(OB_E_KEY, "no such attribute");
+        return v;
+    }
+    /* Shared keys are interned: the probe finds them without allocating. */
+    ob_strprobe probe;
+    ob_object *key = ob_str_probe_(&probe, name);
+    int32_t ix = key ? ob_dictkeys_find_(keys_of(o), key) : -1;
+    if (ix >= 0 && ix < OB_INSTANCE_INLINE)
+        v = in->values[ix];
+    return v ? v : ob_err_null(OB_E_KEY, "no such attribute");
 }
 
 int ob_instance_setattr(ob_object *o, const char *name, ob_object *x)
 {
     if (!is_instance(o) || !x)
         return ob_err_set(OB_E_TYPE, "expected an instance and an object");
-    return ob_dict_set_cstr(((ob_instanceobj *)o)->dict, name, x);
+    ob_instanceobj *in = (ob_instanceobj *)o;
+    if (in->dict)
+        return ob_dict_set_cstr(in->dict, name, x);
+    ob_dictkeys *k = keys_of(o);
+    size_t n = ninline(in);
+    /* A name the table has is interned: found without allocating. */
+    ob_strprobe probe;
+    ob_object *key = ob_str_probe_(&probe, name);
+    int32_t ix = key ? ob_dictkeys_find_(k, key) : -1;
+    if (ix >= 0 && (size_t)ix <= n && ix < OB_INSTANCE_INLINE) {
+        ob_object *old = in->values[ix];
+        in->values[ix] = ob_newref(x);
+        ob_decref(old);
+        return 0;
+    }
+    key = ob_str_intern_cstr(name); /* allocates before any change */
+    if (!key)
+        return ob_err_code();
+    if (ix < 0 && n == ob_dictkeys_nentries_(k) && n < OB_INSTANCE_INLINE)
+        ix = ob_dictkeys_append_(k, key); /* the next new name: still shared */
+    int rc = 0;
+    if (ix >= 0 && ix < OB_INSTANCE_INLINE && (size_t)ix <= n) {
+        ob_object *old = in->values[ix];
+        in->values[ix] = ob_newref(x);
+        ob_decref(old);
+    } else { /* out of order, or no room inline: a dict of its own */
+        ob_object *d = materialize(in);
+        rc = d ? ob_dict_set(d, key, x) : OB_E_NOMEM;
+    }
+    ob_decref(key);
+    return rc;
 }

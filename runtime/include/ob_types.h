@@ -44,27 +44,45 @@ ob_object *ob_float_from(double v) OB_WUR;
 int ob_float_as_double(ob_object *o, double *out) OB_WUR;
 
 /* ---- str: UTF-8, immutable; byte length, code point length, cached hash ---
- * Layout: header, hash, byte length, code point length, bytes, NUL. */
+ * Two layouts, told apart by the 16-bit field after the hash:
+ *   compact (ASCII text shorter than OB_STR_WIDE bytes; code points = bytes):
+ *     header, hash, uint16 length, bytes, NUL          14 + n + 1 bytes
+ *   wide (any other text, and constants):
+ *     header, hash, OB_STR_WIDE, pad, uint32 length, uint32 code points,
+ *     bytes, NUL                                       24 + n + 1 bytes
+ * An 8-character ASCII string takes one 24-byte block. Use the accessors
+ * (ob_str_data, ob_str_len, ob_str_cplen), not the fields. */
+#define OB_STR_WIDE 0xFFFFu
 typedef struct ob_str {
     ob_object head;     /* OB_F_TYPE1: interned; OB_F_TYPE2: hash cached */
     ob_hash_t hash;
+    uint16_t len16;     /* compact: bytes; OB_STR_WIDE: the wide layout */
+    char data[];        /* compact: len16 bytes + NUL */
+} ob_str;
+typedef struct ob_strwide {
+    ob_object head;
+    ob_hash_t hash;
+    uint16_t wide;      /* OB_STR_WIDE */
+    uint16_t pad;
     uint32_t len;       /* bytes, without the NUL */
     uint32_t cplen;     /* code points; OB_STR_CPLEN_UNKNOWN for constants */
     char data[];        /* len bytes + NUL */
-} ob_str;
+} ob_strwide;
 #define OB_STR_CPLEN_UNKNOWN UINT32_MAX
 
-/* A constant string: immortal, in flash, never counted or freed.
+/* A constant string: immortal, in flash, never counted or freed (wide
+ * layout: the text may be any UTF-8).
  *   OB_STR_CONST(greeting, "hello");   ...   ob_object *s = OB_STR(greeting); */
 #define OB_STR_CONST(name, lit)                                               \
     static const struct {                                                     \
         ob_object head;                                                       \
         ob_hash_t hash;                                                       \
+        uint16_t wide, pad;                                                   \
         uint32_t len, cplen;                                                  \
         char d[sizeof(lit)];                                                  \
-    } name = { OB_HEAD_IMMORTAL(&ob_str_type), 0, sizeof(lit) - 1,            \
-               OB_STR_CPLEN_UNKNOWN, lit }
-/* (The fields repeat ob_str's so the text lands at offsetof(ob_str, data).) */
+    } name = { OB_HEAD_IMMORTAL(&ob_str_type), 0, OB_STR_WIDE, 0,             \
+               sizeof(lit) - 1, OB_STR_CPLEN_UNKNOWN, lit }
+/* (The fields repeat ob_strwide's so the text lands at offsetof(ob_strwide, data).) */
 #define OB_STR(name) ((ob_object *)(uintptr_t)&(name).head)
 
 /* New string from n bytes of UTF-8 (validated: OB_E_VALUE if invalid). */
@@ -190,17 +208,25 @@ int ob_struct_set(ob_object *o, size_t slot, ob_object *x) OB_WUR;
 ob_object *ob_struct_getattr(ob_object *o, const char *name);
 int ob_struct_setattr(ob_object *o, const char *name, ob_object *x) OB_WUR;
 
-/* ---- instance types: attributes in a dict, keys shared (PEP 412) ---------- */
-/* Fills *t (static storage) as an instance type. Instances' dicts share one
- * key table, owned by the type, while they add attributes in the same order;
- * ob_instance_type_fini releases it. */
+/* ---- instance types: attributes keyed by shared names (PEP 412) ---------- */
+/* Fills *t (static storage) as an instance type. Its instances share one
+ * key table, owned by the type, while they add attributes in the same
+ * order; their first OB_INSTANCE_INLINE (4) values live inline in the
+ * instance (CPython 3.13), and an instance gets a dict of its own only when
+ * asked for one (ob_instance_dict), or when it sets a fifth attribute or
+ * sets them out of the shared order. ob_instance_type_fini releases the
+ * table: call it once no instance of the type is alive (misuse otherwise:
+ * reported, the table kept). */
 int ob_instance_type_init(ob_type *t, const char *name) OB_WUR;
 void ob_instance_type_fini(ob_type *t);
 ob_object *ob_instance_new(const ob_type *t) OB_WUR;
 ob_object *ob_instance_getattr(ob_object *o, const char *name); /* borrowed */
 int ob_instance_setattr(ob_object *o, const char *name, ob_object *x) OB_WUR;
-/* The attribute dict (borrowed). */
+/* The attribute dict (borrowed; made on the first call, taking the inline
+ * values over: may fail with OB_E_NOMEM, the instance unchanged). */
 ob_object *ob_instance_dict(ob_object *o);
+/* 1 when the instance has a dict (its attributes are no longer inline). */
+int ob_instance_has_dict(const ob_object *o);
 /* 1 when the instance's dict uses its type's shared keys. */
 int ob_dict_is_split(const ob_object *d);
 /* 1 when d uses the linear small-table layout (docs/objects.md). */

@@ -25,7 +25,7 @@ static void test_header_layout(void)
     if (sizeof(void *) == 4) {
         T_EQ(ob_getsizeof(f), 16);
         T_EQ(ob_getsizeof(b), 16);
-        T_EQ(ob_getsizeof(s), 32);  /* 20 + 8 + NUL, rounded to 8 */
+        T_EQ(ob_getsizeof(s), 24);  /* compact str: 14 + 8 + NUL, rounded to 8 */
         T_EQ(ob_getsizeof(t), 24);  /* gc 4 + header 8 + size 4 + 2 items */
         T_EQ(ob_getsizeof(l), 24);  /* gc 4 + header 8 + size, capacity, items */
         T_EQ(ob_getsizeof(d), 24);

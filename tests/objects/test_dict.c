@@ -43,10 +43,11 @@ static void test_growth_sizes_like_cpython(void)
     obt_begin();
     ob_object *d = ob_dict_new();
     T_EQ(ob_dict_table_size(d), 0);
-    /* Linear tables of 4 and 8 entries (L), then indexed tables that
-     * double like CPython's from the first one sized for 3 x used. */
+    /* Linear tables of 3, 4, 6 and 8 entries (L: sized honestly), then
+     * indexed tables that double like CPython's from the first one sized
+     * for 3 x used. */
 #if OB_DICT_LINEAR_MAX == 8 && OB_DICT_MINSIZE == 8
-    static const size_t expect[] = { 4, 8, 32, 64, 128, 256, 512 };
+    static const size_t expect[] = { 3, 4, 6, 8, 32, 64, 128, 256, 512 };
 #elif OB_DICT_LINEAR_MAX == 0 && OB_DICT_MINSIZE == 8
     static const size_t expect[] = { 8, 16, 32, 64, 128, 256, 512 };
 #else
@@ -141,13 +142,20 @@ static void test_small_dicts_are_linear(void)
              ob_dict_is_linear(d) ? "linear" : "indexed", (unsigned)ob_dict_table_size(d));
     if (OB_DICT_LINEAR_MAX >= 4) {
         T_ASSERT(ob_dict_is_linear(d));
+        T_EQ(ob_dict_table_size(d), 3); /* sized honestly: 3 entries */
         if (sizeof(void *) == 4)
-            T_EQ(bytes, 64); /* 24 + 8 + 4 x 8 */
+            T_EQ(bytes, 56); /* 24 + (8 + 3 x 8) */
     }
     ob_object *again = ob_str_from_cstr("k1");
     T_ASSERT(ob_dict_get(d, again) == ob_small_from(1));
     ob_object *f = ob_float_from(2.0);
     T_EQ(ob_dict_set(d, f, OB_NONE), 0);
+    if (OB_DICT_LINEAR_MAX >= 4) {
+        T_EQ(ob_dict_table_size(d), 4); /* the fourth key: a table of 4 */
+        if (sizeof(void *) == 4)
+            T_EQ(ob_getsizeof(d), 64);
+    }
+    bytes = ob_getsizeof(d);
     T_EQ(ob_dict_contains(d, OB_TRUE), 0);
     T_EQ(ob_dict_contains(d, ob_small_from(2)), 1); /* 2 == 2.0 */
     T_EQ(ob_dict_del(d, again), 0);

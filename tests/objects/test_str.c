@@ -16,7 +16,7 @@ static void test_utf8_lengths(void)
     T_EQ(ob_str_len(s), 15);
     T_EQ(ob_str_cplen(s), 9);
     T_EQ(ob_str_cplen(OB_STR(k_greek)), 3);
-    T_EQ(offsetof(__typeof__(k_greek), d), offsetof(ob_str, data));
+    T_EQ(offsetof(__typeof__(k_greek), d), offsetof(ob_strwide, data));
     static const char *const bad[] = { "\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
                                        "\x80", "\xe2\x82" };
     for (size_t i = 0; i < T_COUNT(bad); i++) {
@@ -182,7 +182,76 @@ static void test_str_sizes_follow_blocks(void)
     obt_end();
 }
 
+/* Compact layout for short ASCII text, wide for the rest: same behaviour. */
+static void test_compact_and_wide_layouts(void)
+{
+    obt_begin();
+    ob_object *a8 = ob_str_from_cstr("abcdefgh");
+    T_ASSERT(a8 != NULL);
+    size_t sz = ob_getsizeof(a8);
+    k_printf("  8-character ASCII str: %u bytes (compact layout, %u-byte header)\n", (unsigned)sz,
+             (unsigned)offsetof(ob_str, data));
+    T_EQ(sz, (offsetof(ob_str, data) + 9 + 7) & ~(size_t)7);
+    if (sizeof(void *) == 4)
+        T_EQ(sz, 24);
+    /* Non-ASCII: the wide layout, code points stored. */
+    ob_object *w = ob_str_from_cstr("caf\xc3\xa9");
+    T_ASSERT(w != NULL);
+    T_EQ(ob_str_len(w), 5);
+    T_EQ(ob_str_cplen(w), 4);
+    T_GE(ob_getsizeof(w), offsetof(ob_strwide, data) + 6);
+    /* Equal text in different layouts: equal, same hash, one dict key. */
+    ob_object *h = ob_str_from_cstr("hello");
+    ob_hash_t h1 = 0, h2 = 0;
+    T_EQ(ob_eq(h, OB_STR(k_hello)), 1);
+    T_EQ(ob_hash(h, &h1), 0);
+    T_EQ(ob_hash(OB_STR(k_hello), &h2), 0);
+    T_EQ(h1, h2);
+    ob_object *d = ob_dict_new();
+    T_EQ(ob_dict_set(d, OB_STR(k_hello), OB_TRUE), 0);
+    T_ASSERT(ob_dict_get(d, h) == OB_TRUE);
+    T_EQ(ob_dict_set_cstr(d, "caf\xc3\xa9", OB_FALSE), 0); /* wide probe and interned key */
+    T_ASSERT(ob_dict_get_cstr(d, "caf\xc3\xa9") == OB_FALSE);
+    T_ASSERT(ob_dict_get(d, w) == OB_FALSE);
+    /* Concatenation and printf choose the layout from the result. */
+    ob_object *c1 = ob_str_concat(h, a8), *c2 = ob_str_concat(h, w);
+    T_ASSERT(c1 && c2);
+    T_EQ(ob_str_cplen(c1), 13);
+    T_EQ(ob_getsizeof(c1), (offsetof(ob_str, data) + 14 + 7) & ~(size_t)7);
+    T_EQ(ob_str_len(c2), 10);
+    T_EQ(ob_str_cplen(c2), 9);
+    T_ASSERT(ob_str_eq_cstr(c2, "hellocaf\xc3\xa9"));
+    ob_object *p1 = ob_str_printf("%s-%d", "x", 7), *p2 = ob_str_printf("%s!", "\xc3\xa9t\xc3\xa9");
+    T_ASSERT(p1 && p2);
+    T_ASSERT(ob_str_eq_cstr(p1, "x-7"));
+    T_EQ(ob_str_cplen(p1), 3);
+    T_ASSERT(ob_str_eq_cstr(p2, "\xc3\xa9t\xc3\xa9!"));
+    T_EQ(ob_str_cplen(p2), 4);
+    T_EQ(ob_str_cplen(OB_STR(k_hello)), 5); /* constants: counted when asked */
+    ob_decref(a8), ob_decref(w), ob_decref(h), ob_decref(d), ob_decref(c1), ob_decref(c2);
+    ob_decref(p1), ob_decref(p2);
+    /* ASCII of 64 KiB or more does not fit the 16-bit length: wide. */
+    size_t big = 70000;
+    ob_object *x = ob_str_printf("%*s", (int)big, "");
+    if (!x) {
+        T_EQ(ob_err_code(), OB_E_NOMEM); /* small boards */
+        ob_err_clear();
+    } else {
+        T_EQ(ob_str_len(x), big);
+        T_EQ(ob_str_cplen(x), big);
+        T_EQ(ob_str_data(x)[big], '\0');
+        T_GE(ob_getsizeof(x), offsetof(ob_strwide, data) + big + 1);
+        ob_object *y = ob_str_concat(x, OB_STR(k_hello));
+        T_ASSERT(y != NULL);
+        T_EQ(ob_str_cplen(y), big + 5);
+        ob_decref(y);
+        ob_decref(x);
+    }
+    obt_end();
+}
+
 static const t_case cases[] = {
+    T_CASE(test_compact_and_wide_layouts),
     T_CASE(test_utf8_lengths),
     T_CASE(test_interned_strings_are_one_object),
     T_CASE(test_intern_table_grows_and_empties),

@@ -108,20 +108,27 @@ static void test_slots_smaller_than_dict(void)
     }
     T_ASSERT(ob_struct_getattr(s, "y") == ob_small_from(1));
     T_ASSERT(ob_instance_getattr(o, "z") == ob_small_from(2));
+    size_t ss, os, ds;
+    T_EQ(ob_deepsize(s, &ss), 0);
+    T_EQ(ob_deepsize(o, &os), 0);
+    T_ASSERT(!ob_instance_has_dict(o)); /* values inline */
+    t_printf("# 3 attributes: struct with slots %u bytes, instance %u bytes (values inline)",
+             (unsigned)ss, (unsigned)os);
+    T_LT(ss, os);
+    if (sizeof(void *) == 4) {
+        T_EQ(ss, 24);
+        T_EQ(os, 32);
+    }
+    /* Asking for the dict makes one (split, values moved out of line). */
+    T_ASSERT(ob_instance_dict(o) != NULL);
+    T_EQ(ob_deepsize(o, &ds), 0);
+    t_printf(", %u with its __dict__ (instance %u + dict and values %u)\n", (unsigned)ds,
+             (unsigned)ob_getsizeof(o), (unsigned)ob_getsizeof(ob_instance_dict(o)));
+    T_GT(ds, os);
     T_EQ(ob_struct_setattr(s, "w", OB_NONE), OB_E_KEY); /* no dict: no new attributes */
     T_EQ(ob_instance_setattr(o, "w", OB_NONE), 0);
     T_ASSERT(ob_instance_getattr(o, "nope") == NULL);
     T_EQ(ob_err_code(), OB_E_KEY);
-    size_t ss, os;
-    T_EQ(ob_deepsize(s, &ss), 0);
-    T_EQ(ob_deepsize(o, &os), 0);
-    t_printf("# 3 attributes: struct with slots %u bytes, instance with dict %u bytes"
-             " (instance %u + dict and values %u)\n",
-             (unsigned)ss, (unsigned)os, (unsigned)ob_getsizeof(o),
-             (unsigned)ob_getsizeof(ob_instance_dict(o)));
-    T_LT(ss, os);
-    if (sizeof(void *) == 4)
-        T_EQ(ss, 24);
     ob_decref(s), ob_decref(o);
     ob_instance_type_fini(&point_instance);
     obt_end();
@@ -167,6 +174,104 @@ static void test_instances_share_keys(void)
     T_ASSERT(ob_object_check(ob_instance_dict(c)) == NULL);
     T_ASSERT(ob_dict_is_split(ob_instance_dict(a)));
     ob_decref(plain), ob_decref(a), ob_decref(b), ob_decref(c);
+    ob_instance_type_fini(&point_instance);
+    obt_end();
+}
+
+/* Inline values (CPython 3.13): up to 4 attributes in shared order live in
+ * the instance; the dict appears only when asked for or needed. */
+static void test_instance_values_inline(void)
+{
+    obt_begin();
+    static const char *const names[] = { "a", "b", "c", "d", "e" };
+    T_EQ(ob_instance_type_init(&point_instance, "Point"), 0);
+    ob_object *p = ob_instance_new(&point_instance), *q = ob_instance_new(&point_instance);
+    ob_object *r = ob_instance_new(&point_instance);
+    T_ASSERT(p && q && r);
+    size_t empty = ob_getsizeof(p);
+    for (int i = 0; i < 4; i++) {
+        T_EQ(ob_instance_setattr(p, names[i], ob_small_from(i)), 0);
+        T_ASSERT(!ob_instance_has_dict(p));
+        T_EQ(ob_getsizeof(p), empty); /* no block grows */
+    }
+    T_EQ(ob_instance_setattr(p, "b", ob_small_from(7)), 0); /* replace inline */
+    T_ASSERT(ob_instance_getattr(p, "b") == ob_small_from(7));
+    T_ASSERT(ob_instance_getattr(p, "e") == NULL);
+    T_EQ(ob_err_code(), OB_E_KEY);
+    T_ASSERT(ob_instance_getattr(p, "a-name-longer-than-any-probe-buffer-holds-on-the-stack") == NULL);
+    /* q follows the shared order for two names: inline too. */
+    T_EQ(ob_instance_setattr(q, "a", OB_TRUE), 0);
+    T_EQ(ob_instance_setattr(q, "b", OB_FALSE), 0);
+    T_ASSERT(!ob_instance_has_dict(q));
+    /* A fifth attribute: p gets a dict, still split over the shared keys. */
+    T_EQ(ob_instance_setattr(p, "e", ob_small_from(4)), 0);
+    T_ASSERT(ob_instance_has_dict(p));
+    T_ASSERT(ob_dict_is_split(ob_instance_dict(p)));
+    T_EQ_STR(obt_repr(ob_instance_dict(p)), "{'a': 0, 'b': 7, 'c': 2, 'd': 3, 'e': 4}");
+    T_ASSERT(ob_instance_getattr(p, "c") == ob_small_from(2));
+    T_ASSERT(ob_object_check(ob_instance_dict(p)) == NULL);
+    /* Out of the shared order (c before b is skipped): r gets a dict. */
+    T_EQ(ob_instance_setattr(r, "c", OB_NONE), 0);
+    T_ASSERT(ob_instance_has_dict(r));
+    T_ASSERT(!ob_dict_is_split(ob_instance_dict(r)));
+    T_EQ_STR(obt_repr(ob_instance_dict(r)), "{'c': None}");
+    /* Asking for q's dict moves its values; q keeps working through it. */
+    T_EQ(ob_refcnt(OB_TRUE), OB_REFCNT_IMMORTAL);
+    ob_object *f = ob_float_from(1.5);
+    T_EQ(ob_instance_setattr(q, "c", f), 0);
+    T_EQ(ob_refcnt(f), 2);
+    ob_heap_fail_set(ob_runtime_heap(), 0, 1); /* the dict cannot be made */
+    T_ASSERT(ob_instance_dict(q) == NULL);
+    T_EQ(ob_err_code(), OB_E_NOMEM);
+    ob_heap_fail_set(ob_runtime_heap(), 0, 0);
+    T_ASSERT(!ob_instance_has_dict(q)); /* unchanged */
+    T_ASSERT(ob_instance_getattr(q, "c") == f);
+    ob_object *qd = ob_instance_dict(q);
+    T_ASSERT(qd && ob_dict_is_split(qd) && ob_instance_dict(q) == qd);
+    T_EQ(ob_refcnt(f), 2); /* moved, not copied */
+    T_EQ_STR(obt_repr(qd), "{'a': True, 'b': False, 'c': 1.5}");
+    T_EQ(ob_instance_setattr(q, "d", OB_NONE), 0);
+    T_EQ(ob_dict_len(qd), 4);
+    /* The type's table outlives no instance: fini refuses while they live. */
+    ob_instance_type_fini(&point_instance);
+    T_EQ(obt_panics, 1);
+    T_CONTAINS(obt_panic_msg, "instances");
+    obt_panics = 0;
+    ob_decref(p), ob_decref(q), ob_decref(r), ob_decref(f);
+    ob_instance_type_fini(&point_instance);
+    obt_end();
+}
+
+/* An allocation failing at every point of making and filling instances
+ * leaves everything as it was. */
+static void test_instance_oom(void)
+{
+    obt_begin();
+    T_EQ(ob_instance_type_init(&point_instance, "Point"), 0);
+    int done = 0;
+    for (uint32_t n = 0; n < 100 && !done; n++) {
+        ob_stats before;
+        ob_stats_get(&before);
+        ob_heap_fail_set(ob_runtime_heap(), n, 1);
+        ob_object *o = ob_instance_new(&point_instance);
+        int ok = o != NULL;
+        for (int i = 0; ok && i < 3; i++)
+            ok = ob_instance_setattr(o, xyz[i], ob_small_from(i)) == 0;
+        ok = ok && ob_instance_dict(o) != NULL;
+        ok = ok && ob_instance_setattr(o, "w", OB_NONE) == 0;
+        ob_heap_fail_set(ob_runtime_heap(), 0, 0);
+        if (ok) {
+            done = 1;
+            T_EQ_STR(obt_repr(ob_instance_dict(o)), "{'x': 0, 'y': 1, 'z': 2, 'w': None}");
+        } else {
+            T_EQ(ob_err_code(), OB_E_NOMEM);
+        }
+        ob_decref(o);
+        ob_stats after;
+        ob_stats_get(&after);
+        T_GE(before.objects + 4, after.objects); /* interned names stay with the shared keys */
+    }
+    T_ASSERT(done);
     ob_instance_type_fini(&point_instance);
     obt_end();
 }
@@ -356,6 +461,8 @@ static const t_case cases[] = {
     T_CASE(test_typed_arrays),
     T_CASE(test_slots_smaller_than_dict),
     T_CASE(test_instances_share_keys),
+    T_CASE(test_instance_values_inline),
+    T_CASE(test_instance_oom),
     T_CASE(test_weakref_dies_with_referent),
     T_CASE(test_weak_value_dict_empties_itself),
     T_CASE(test_getsizeof_vs_deep_size),
