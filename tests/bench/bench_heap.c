@@ -7,7 +7,12 @@
  *   all:    N allocations of one size, then N frees (oldest first);
  *   rand:   random alloc/free over 2K slots, about K live blocks
  *           (K = 200; 2000 on boards with MiBs; small boards: 40);
- *   mixed:  the same with sizes uniform in 8..256 and in 8..1024.
+ *   steady: K blocks allocated, then each step frees a random live one and
+ *           allocates a new one in its place (exactly K live);
+ *   mixed:  the same with sizes uniform in 8..256 and in 8..1024, and "p2":
+ *           a random power of two from 8 to 1024 (the mix that reproduces
+ *           newlib-nano's baseline figures in ../shared/PLATFORM.md).
+ * Every pattern starts from fresh heaps (see fresh_heaps).
  * Then: bytes held per 16-byte request, and after a random mixed run the
  * largest allocatable block over the free bytes (fragmentation).
  * Run with `make bench` (release runtime, CHECKED=0). */
@@ -30,6 +35,12 @@ void *_sbrk(ptrdiff_t incr)
     sbrk_cur += incr;
     return p;
 }
+
+/* newlib-nano 3.3's malloc state (nano-mallocr.c): with no block of it
+ * live, clearing it and the break starts nano afresh, as in a new program. */
+extern void *__malloc_free_list;
+extern char *__malloc_sbrk_start;
+static char *nano_start;
 
 /* ---- the allocators behind volatile pointers ---- */
 static ob_heap *H;
@@ -72,10 +83,28 @@ static uint32_t rnd(void)
     return rng;
 }
 
-/* One size (lo == hi) or uniform sizes in [lo, hi]. */
+/* One size (lo == hi), uniform sizes in [lo, hi], or (pow2) a random power
+ * of two from lo to hi: 8, 16, ... 1024 equally often. */
+static int pow2;
 static uint32_t pick_size(uint32_t lo, uint32_t hi)
 {
-    return lo == hi ? lo : lo + rnd() % (hi - lo + 1);
+    if (lo == hi)
+        return lo;
+    if (pow2) {
+        uint32_t k = 0;
+        while ((lo << (k + 1)) <= hi)
+            k++;
+        return lo << (rnd() % (k + 1));
+    }
+    return lo + rnd() % (hi - lo + 1);
+}
+
+static void size_label(char *s, size_t n, uint32_t lo, uint32_t hi)
+{
+    if (lo == hi)
+        ob_snprintf(s, n, "%lu", (unsigned long)lo);
+    else
+        ob_snprintf(s, n, "%lu-%lu%s", (unsigned long)lo, (unsigned long)hi, pow2 ? "p2" : "");
 }
 
 static void run_all(const allocator *al, uint32_t size, uint32_t n, result *r)
@@ -132,9 +161,49 @@ static void run_random(const allocator *al, uint32_t lo, uint32_t hi, uint32_t l
         }
 }
 
+/* The issue's "random with about K live blocks" as newlib-nano's baseline
+ * was measured (PLATFORM.md): K blocks allocated first, then each step frees
+ * a random live block (the victim) and allocates one of a random size in its
+ * place, so exactly K stay live and the sizes mix. */
+static void run_steady(const allocator *al, uint32_t lo, uint32_t hi, uint32_t live,
+                       uint32_t steps, uint32_t seed, result *r)
+{
+    rng = seed;
+    uint32_t got = 0;
+    for (uint32_t i = 0; i < live; i++) {
+        slots[i] = (*al->alloc)(pick_size(lo, hi));
+        got += slots[i] != NULL;
+    }
+    if (got < live)
+        r->fails++;
+    for (uint32_t i = 0; i < steps; i++) {
+        uint32_t s = rnd() % live;
+        uint32_t size = pick_size(lo, hi);
+        if (slots[s]) {
+            void *p = slots[s];
+            bench_add(&r->f, BENCH_CALL((*al->free)(p)));
+            slots[s] = NULL;
+        }
+        void *p;
+        uint32_t t = BENCH_CALL(p = (*al->alloc)(size));
+        if (!p) {
+            r->fails++;
+            continue;
+        }
+        bench_add(&r->a, t);
+        slots[s] = p;
+        sizes[s] = size;
+    }
+    for (uint32_t s = 0; s < live; s++)
+        if (slots[s]) {
+            (*al->free)(slots[s]);
+            slots[s] = NULL;
+        }
+}
+
 static void row(const char *pattern, const char *size, const result *o, const result *n)
 {
-    k_printf("%-7s %-9s | %4lu %5lu %4lu %5lu %6s | %4lu %5lu %4lu %5lu %6s |%s\n", pattern, size,
+    k_printf("%-10s %-10s | %4lu %5lu %4lu %5lu %6s | %4lu %5lu %4lu %5lu %6s |%s\n", pattern, size,
              (unsigned long)bench_avg(&o->a), (unsigned long)o->a.max,
              (unsigned long)bench_avg(&n->a), (unsigned long)n->a.max,
              bench_ratio(bench_avg(&o->a), bench_avg(&n->a)), (unsigned long)bench_avg(&o->f),
@@ -143,8 +212,24 @@ static void row(const char *pattern, const char *size, const result *o, const re
              (o->fails || n->fails) ? " (some NULL)" : "");
 }
 
+static size_t obol_size;
+
+/* Every pattern starts from fresh heaps: an empty Obol heap, and newlib-nano
+ * as a new program finds it (free list empty, the break at its start).
+ * A nano heap left with a big free chunk low down by an earlier pattern
+ * serves first-fit from it and lets its free list grow with every victim. */
+static void fresh_heaps(void)
+{
+    const k_board_info *b = k_board();
+    H = ob_heap_init((void *)b->heap_start, obol_size);
+    __malloc_free_list = NULL;
+    __malloc_sbrk_start = NULL;
+    sbrk_cur = nano_start;
+}
+
 static void both_all(uint32_t size, uint32_t n)
 {
+    fresh_heaps();
     result o = {0}, w = {0};
     run_all(&OBOL, size, n, &o);
     run_all(&NANO, size, n, &w);
@@ -156,14 +241,24 @@ static void both_all(uint32_t size, uint32_t n)
 static void both_random(const char *pattern, uint32_t lo, uint32_t hi, uint32_t live)
 {
     result o = {0}, w = {0};
+    fresh_heaps();
     uint32_t ops = 10 * live < 4000 ? 4000 : 10 * live;
     run_random(&OBOL, lo, hi, live, ops, 12345, 0, &o);
     run_random(&NANO, lo, hi, live, ops, 12345, 0, &w);
     char s[16];
-    if (lo == hi)
-        ob_snprintf(s, sizeof s, "%lu", (unsigned long)lo);
-    else
-        ob_snprintf(s, sizeof s, "%lu-%lu", (unsigned long)lo, (unsigned long)hi);
+    size_label(s, sizeof s, lo, hi);
+    row(pattern, s, &o, &w);
+}
+
+static void both_steady(const char *pattern, uint32_t lo, uint32_t hi, uint32_t live)
+{
+    result o = {0}, w = {0};
+    fresh_heaps();
+    uint32_t steps = 10 * live < 4000 ? 4000 : 10 * live;
+    run_steady(&OBOL, lo, hi, live, steps, 4242, &o);
+    run_steady(&NANO, lo, hi, live, steps, 4242, &w);
+    char s[16];
+    size_label(s, sizeof s, lo, hi);
     row(pattern, s, &o, &w);
 }
 
@@ -209,9 +304,9 @@ int main(void)
 {
     const k_board_info *b = k_board();
     size_t total = (size_t)(b->heap_end - b->heap_start);
-    size_t obol_size = (total / 2) & ~(size_t)(OB_ARENA_SIZE - 1);
+    obol_size = (total / 2) & ~(size_t)(OB_ARENA_SIZE - 1);
     H = ob_heap_init((void *)b->heap_start, obol_size);
-    sbrk_cur = (char *)b->heap_start + obol_size;
+    sbrk_cur = nano_start = (char *)b->heap_start + obol_size;
     sbrk_end = (char *)b->heap_end;
     if (!H) {
         k_printf("bench_heap: no room for the Obol heap\n");
@@ -223,8 +318,8 @@ int main(void)
              b->board, (unsigned long)obol_size, (unsigned)OB_ARENA_SIZE, (unsigned)OB_POOL_SIZE,
              (unsigned)OB_SMALL_LIMIT, (unsigned long)(sbrk_end - sbrk_cur));
     k_printf("instructions per call: avg and max; ratio = obol / nano\n");
-    k_printf("pattern size      | obol alloc nano alloc  ratio | obol free  nano free   ratio |\n");
-    k_printf("                  |  avg   max  avg   max        |  avg   max  avg   max        |\n");
+    k_printf("pattern    size       | obol alloc nano alloc  ratio | obol free  nano free   ratio |\n");
+    k_printf("                      |  avg   max  avg   max        |  avg   max  avg   max        |\n");
 
     static const uint32_t szs[] = {8, 16, 32, 64, 128, 256, LARGE_SIZE};
     for (unsigned i = 0; i < sizeof szs / sizeof szs[0]; i++)
@@ -234,14 +329,30 @@ int main(void)
         both_random(OB_HEAP_SMALL ? "rand40" : "rand200", szs[i], szs[i], live1);
     both_random(OB_HEAP_SMALL ? "rand40" : "rand200", 8, 256, live1);
     both_random(OB_HEAP_SMALL ? "rand40" : "rand200", 8, 1024, OB_HEAP_SMALL ? 10 : live1);
+    const char *st1 = OB_HEAP_SMALL ? "steady40" : "steady200";
+    both_steady(st1, 16, 16, live1);
+    both_steady(st1, 8, 256, live1);
+    both_steady(st1, 8, OB_HEAP_SMALL ? 512 : 1024, OB_HEAP_SMALL ? 10 : live1);
+    pow2 = 1; /* the mixed sizes newlib-nano's baseline figures fit (see docs/benchmarks.md) */
+    both_random(OB_HEAP_SMALL ? "rand40" : "rand200", 8, OB_HEAP_SMALL ? 512 : 1024,
+                OB_HEAP_SMALL ? 10 : live1);
+    both_steady(st1, 8, OB_HEAP_SMALL ? 512 : 1024, OB_HEAP_SMALL ? 10 : live1);
+    pow2 = 0;
     if (total >= 1024 * 1024) {
         for (unsigned i = 0; i < sizeof szs / sizeof szs[0]; i++)
             both_random("rand2000", szs[i], szs[i], 2000);
         both_random("rand2000", 8, 256, 2000);
         both_random("rand2000", 8, 1024, 2000);
+        both_steady("steady2000", 8, 256, 2000);
+        both_steady("steady2000", 8, 1024, 2000);
+        pow2 = 1;
+        both_random("rand2000", 8, 1024, 2000);
+        both_steady("steady2000", 8, 1024, 2000);
+        pow2 = 0;
     }
 
     /* Memory held per 16-byte request. */
+    fresh_heaps();
     ob_heap_stats st;
     uint32_t n16 = 0;
     for (;;) {
@@ -263,8 +374,8 @@ int main(void)
              (unsigned long)(OB_ARENA_SIZE / per_arena),
              (unsigned long)((uint64_t)OB_ARENA_SIZE * 1000 / per_arena % 1000),
              (unsigned long)per_arena, (unsigned)OB_ARENA_SIZE, (unsigned long)nano16);
-    /* Start the fragmentation run from an empty Obol heap. */
-    H = ob_heap_init((void *)b->heap_start, obol_size);
+    /* Start the fragmentation run from empty heaps. */
+    fresh_heaps();
 
     k_printf("fragmentation after a random mixed run (8..%u, %lu live):\n",
              OB_HEAP_SMALL ? 256u : 1024u, (unsigned long)live1);
