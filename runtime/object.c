@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ob_fmt.h"
+#include "ob_gc.h"
 #include "ob_impl.h"
 
 /* Runtime state. One runtime at a time (DESIGN decision 10).
@@ -74,6 +75,19 @@ static int err_setf(ob_err code, const char *fmt, ...)
 }
 
 /* ---- runtime ------------------------------------------------------------- */
+/* The heap's out-of-memory handler: one emergency full collection. */
+static int gc_oom(ob_heap *h, size_t request, void *ctx)
+{
+    (void)h;
+    (void)ctx;
+    return ob_gc_oom_(request);
+}
+
+int ob_freeing_(void)
+{
+    return rt.freeing;
+}
+
 int ob_runtime_init(void *base, size_t size)
 {
     if (rt.heap)
@@ -88,6 +102,8 @@ int ob_runtime_init(void *base, size_t size)
     memset(&rt, 0, sizeof rt);
     rt.heap = h;
     rt.base = (uintptr_t)base & ~(uintptr_t)3; /* links count 4-byte units */
+    ob_gc_init_();
+    ob_heap_oom_handler_set(h, gc_oom, NULL);
     return 0;
 }
 
@@ -95,6 +111,7 @@ void ob_runtime_fini(void)
 {
     if (!rt.heap)
         return;
+    ob_gc_fini_();
     ob_str_fini_();
     ob_weakref_fini_();
     rt.heap = NULL;
@@ -171,14 +188,30 @@ ob_object *ob_object_alloc(const ob_type *t, size_t nitems)
     if (t->itemsize && nitems > (SIZE_MAX / 2 - fixed) / t->itemsize)
         return ob_err_null(OB_E_OVERFLOW, "object size overflows");
     size_t n = fixed + nitems * t->itemsize;
-    char *b = ob_mem_alloc(n);
-    if (!b)
-        return NULL;
+    char *b;
+    if (pre) {
+        /* Containers: the collector may run first (thresholds), and their
+         * blocks are walkable, so it can find them all. */
+        if (!rt.heap)
+            return ob_err_null(OB_E_STATE, "runtime not initialised");
+        ob_gc_alloc_hook_();
+        b = ob_heap_alloc_walkable(rt.heap, n);
+        if (!b)
+            return ob_err_null(OB_E_NOMEM, "out of memory");
+        rt.st.blocks++;
+        rt.st.bytes += ob_heap_block_size(rt.heap, b);
+    } else {
+        b = ob_mem_alloc(n);
+        if (!b)
+            return NULL;
+    }
     memset(b, 0, n);
     ob_object *o = (ob_object *)(void *)(b + pre);
     o->ob_rc = OB_RC_ONE;
     o->ob_type = t;
     rt.st.objects++;
+    if (pre)
+        ob_gc_tracked_new_(o);
     return o;
 }
 
@@ -224,8 +257,9 @@ void ob_incref_slow_(ob_object *o)
 {
     if (o->ob_rc & OB_F_IMMORTAL)
         return;
-    /* OB_F_BARRIER: the collector's barrier goes here (issue 5). */
     o->ob_rc += OB_RC_ONE;
+    if (o->ob_rc & OB_F_BARRIER)
+        ob_gc_touch_(o); /* a new holder of an object being collected */
 }
 
 void ob_decref_slow_(ob_object *o)
@@ -269,6 +303,8 @@ static void free_one(ob_object *o)
         if (o->ob_rc >= OB_RC_ONE)
             return; /* resurrected */
     }
+    if (t->flags & OB_TF_GC)
+        ob_gc_forget_(o); /* off the collector's tables before it comes apart */
     if (o->ob_rc & OB_F_WEAKREFD)
         ob_weakref_clear_(o);
     if (t->dealloc)

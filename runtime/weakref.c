@@ -14,6 +14,7 @@
  */
 #include <stddef.h>
 
+#include "ob_gc.h"
 #include "ob_impl.h"
 
 typedef struct ob_weakrefobj {
@@ -119,7 +120,12 @@ ob_object *ob_weakref_get(ob_object *wr)
 {
     if (!wr || ob_is_small(wr) || wr->ob_type != &ob_weakref_type)
         return ob_err_null(OB_E_TYPE, "expected a weakref");
-    return ob_newref(((ob_weakrefobj *)wr)->referent);
+    ob_object *r = ((ob_weakrefobj *)wr)->referent;
+    /* Garbage the collector has decided on is gone already, though its
+     * weak references are cleared a step later (docs/gc.md). */
+    if (r && (r->ob_rc & OB_F_BARRIER) && ob_gc_weak_gone_(r))
+        return NULL;
+    return ob_newref(r);
 }
 
 size_t ob_weakref_count(ob_object *o)
@@ -138,10 +144,15 @@ void ob_weakref_clear_(ob_object *o)
     o->ob_rc &= ~OB_F_WEAKREFD;
     /* Clear all first, keeping each alive while callbacks run. The links
      * stay valid: weak references dropped by a callback are only queued
-     * (this runs inside the free loop). */
+     * (inside the free loop) or cannot die (the collector's own count).
+     * A weak reference that is itself garbage of the collection in
+     * progress never calls back (CPython's rule). The collector's keep-
+     * alive count is raw: it must not count as a new holder. */
     for (ob_weakrefobj *w = head; w; w = w->next) {
         w->referent = NULL;
-        ob_incref(&w->head);
+        if (ob_gc_is_doomed_(&w->head))
+            w->cb = NULL;
+        w->head.ob_rc += OB_RC_ONE;
     }
     for (ob_weakrefobj *w = head; w; w = w->next) {
         ob_weakref_cb cb = w->cb;

@@ -145,6 +145,46 @@ static_assert(OB_POOL_SIZE - 32 >= 2 * OB_SMALL_LIMIT,
 #define OB_SET_MINSIZE 8
 #endif
 
+/* ---- collector (see docs/gc.md) --------------------------------------- */
+/* Generation thresholds (CPython's 700/10/10), changeable at run time. */
+#ifndef OB_GC_THRESHOLD0
+#define OB_GC_THRESHOLD0 700
+#endif
+#ifndef OB_GC_THRESHOLD1
+#define OB_GC_THRESHOLD1 10
+#endif
+#ifndef OB_GC_THRESHOLD2
+#define OB_GC_THRESHOLD2 10
+#endif
+/* Entries of the young table (4 bytes each, taken from the heap when the
+ * runtime starts): generation 0 is found through it without walking the
+ * heap. When it is full a young collection starts, and objects made while
+ * it is full go straight to generation 1. 16..4095. */
+#ifndef OB_GC_YOUNG_CAP
+#if OB_HEAP_SMALL
+#define OB_GC_YOUNG_CAP 32
+#else
+#define OB_GC_YOUNG_CAP 1536
+#endif
+#endif
+/* Work units (an object visited or a reference followed) per incremental
+ * step, by default; and per tracked allocation while a collection runs
+ * (the progress rule of docs/gc.md doubles it as the young generation
+ * grows past its threshold). */
+#ifndef OB_GC_STEP_BUDGET
+#define OB_GC_STEP_BUDGET 512
+#endif
+#ifndef OB_GC_ALLOC_BUDGET
+#define OB_GC_ALLOC_BUDGET 32
+#endif
+/* Entries of the collector's mark stack (4 bytes each, static); when it
+ * overflows the collector walks the set again instead. 8..1024. */
+#ifndef OB_GC_MARK_STACK
+#define OB_GC_MARK_STACK 64
+#endif
+
+static_assert(OB_GC_YOUNG_CAP >= 16 && OB_GC_YOUNG_CAP <= 4095, "OB_GC_YOUNG_CAP must be 16..4095");
+static_assert(OB_GC_MARK_STACK >= 8 && OB_GC_MARK_STACK <= 1024, "OB_GC_MARK_STACK must be 8..1024");
 static_assert(OB_NEST_MAX >= 4 && OB_NEST_MAX <= 64, "OB_NEST_MAX out of range");
 static_assert(OB_DICT_MINSIZE >= 4 && (OB_DICT_MINSIZE & (OB_DICT_MINSIZE - 1)) == 0,
               "OB_DICT_MINSIZE must be a power of two >= 4");

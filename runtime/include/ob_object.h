@@ -13,14 +13,15 @@
  *
  *   flags (bits 0..7):
  *     bit 0  OB_F_IMMORTAL  never counted, never freed (may live in flash)
- *     bit 1  OB_F_BARRIER   reserved for the collector: "being collected";
- *                           increments and decrements take the slow path
+ *     bit 1  OB_F_BARRIER   the collector is examining the object (it is in
+ *                           the collected set): increments and hand-outs
+ *                           take the slow path and tell the collector
  *     bit 2  OB_F_FINALIZED the type's finalizer has run (PEP 442: once)
  *     bit 3  OB_F_WEAKREFD  weak references to this object may exist
  *     bit 4  OB_F_TYPE1     type-specific (str: interned)
  *     bit 5  OB_F_TYPE2     type-specific (str: hash cached)
- *     bit 6  OB_F_GC0       reserved for the collector
- *     bit 7  OB_F_GC1       reserved for the collector
+ *     bit 6  OB_F_GC0       reserved
+ *     bit 7  OB_F_GC1       reserved
  *
  *   The count holds the number of owned references. One mask test,
  *   (ob_rc & OB_F_SLOW), sends immortal objects and objects the collector
@@ -255,6 +256,18 @@ static inline void ob_decref(ob_object *o)
     o->ob_rc -= OB_RC_ONE;
     if (o->ob_rc < OB_RC_ONE)
         ob_dealloc_(o);
+}
+
+/* The collector's barrier for a reference that changes hands without a
+ * count change: every function that hands a container's reference to its
+ * caller (a pop, a take) or stores a reference it was given (a steal) calls
+ * this on the object moved. One mask test; the slow path only runs for an
+ * object an incremental collection is examining (docs/gc.md). */
+void ob_gc_touch_(ob_object *o);
+static inline void ob_gc_moved_(ob_object *o)
+{
+    if (o != NULL && !ob_is_small(o) && (o->ob_rc & OB_F_BARRIER))
+        ob_gc_touch_(o);
 }
 
 /* Returns o after ob_incref(o): `x = ob_newref(y)`. */

@@ -1,0 +1,1046 @@
+/* gc.c - the cycle collector: CPython's subtraction algorithm over three
+ * generations, run at once or in steps of bounded work (docs/gc.md).
+ *
+ * Where tracked objects are found. Every container's block is walkable
+ * (ob_heap_alloc_walkable): the heap can enumerate all of them, so the
+ * collector keeps no list links in the objects. Generation 0 is found
+ * faster, through the young table (one pointer per young object, capacity
+ * OB_GC_YOUNG_CAP), so a young collection costs what the young generation
+ * holds, not the heap.
+ *
+ * The gc word (4 bytes before the header of every container):
+ *
+ *    31        20 19         8  7     6     5    4     3      2..1  0
+ *   +------------+------------+-----+-----+----+-----+-------+-----+---+
+ *   | refs (12)  | young idx  |YOUNG|SCANd|MARK|INSET|TRACKED| gen |TAG|
+ *   +------------+------------+-----+-----+----+-----+-------+-----+---+
+ *
+ *   TAG      always 1 while the object lives (the heap's walk contract)
+ *   gen      0, 1, 2, or 3 = permanent (frozen)
+ *   TRACKED  the collector looks at it
+ *   INSET    member of the collection in progress (the collected set S)
+ *   MARK     known alive in this collection: referenced from outside S,
+ *            reached from such an object, or touched by the barrier
+ *   SCANNED  its references have been followed by the marker
+ *   YOUNG    it has a slot in the young table (young idx)
+ *   refs     during a collection: its count minus references from S
+ *            (saturates at 4095: such an object is simply kept)
+ */
+#include <string.h>
+
+#include "ob_fmt.h"
+#include "ob_gc.h"
+#include "ob_impl.h"
+
+#define GW_TAG 0x1u
+#define GW_GEN_SHIFT 1
+#define GW_GEN_MASK (3u << GW_GEN_SHIFT)
+#define GW_TRACKED (1u << 3)
+#define GW_INSET (1u << 4)
+#define GW_MARK (1u << 5)
+#define GW_SCANNED (1u << 6)
+#define GW_YOUNG (1u << 7)
+#define GW_IDX_SHIFT 8
+#define GW_IDX_MASK (0xFFFu << GW_IDX_SHIFT)
+#define GW_REFS_SHIFT 20
+#define GW_REFS_MAX 0xFFFu
+#define GEN_PERM 3u
+
+#define GEN(w) (((w) >> GW_GEN_SHIFT) & 3u)
+#define REFS(w) ((w) >> GW_REFS_SHIFT)
+#define IDX(w) (((w) & GW_IDX_MASK) >> GW_IDX_SHIFT)
+
+static struct {
+    uint8_t up;          /* runtime running */
+    uint8_t enabled;     /* automatic collection */
+    uint8_t incremental; /* automatic collections step */
+    uint8_t busy;        /* inside the collector (steps, callbacks, finalizers) */
+    uint8_t rescan;      /* the mark stack overflowed: walk the set again */
+    uint8_t part;        /* cursor: 0 young table, 1 heap walk, 2 done */
+    ob_gc_phase phase;
+    int gen;             /* generation being collected (0..2) */
+
+    ob_object **young;   /* young table: [0, ysend) the set's young part */
+    uint32_t ycap, yn, ysend;
+
+    uint32_t threshold[OB_GC_GENERATIONS];
+    uint32_t count[OB_GC_GENERATIONS];
+    size_t long_lived_total, long_lived_pending;
+
+    uint32_t ycur;       /* cursor in the young table */
+    ob_heap_walk walk;   /* cursor in the heap */
+
+    ob_object *stack[OB_GC_MARK_STACK];
+    uint32_t sp;
+
+    /* this collection */
+    size_t found, survivors, collected_now;
+    uint32_t t0;         /* timestamp at the start */
+
+    uint32_t budget, alloc_budget;
+    unsigned debug;
+    size_t tracked, frozen;
+    ob_gc_stats st;
+    ob_object *garbage;
+    struct {
+        ob_gc_callback cb;
+        void *ctx;
+    } cbs[OB_GC_CALLBACKS];
+} gc;
+
+/* ---- small helpers ----------------------------------------------------------- */
+static inline uint32_t *gw_of(ob_object *o)
+{
+    return ob_gc_word(o);
+}
+
+/* A tracked-able heap container (has a gc word): not small, not immortal,
+ * of a GC type. */
+static inline int is_container(ob_object *o)
+{
+    return o != NULL && !ob_is_small(o) && (o->ob_type->flags & OB_TF_GC) &&
+           !(o->ob_rc & OB_F_IMMORTAL);
+}
+
+static uint32_t now_ticks(void)
+{
+    const ob_hooks *h = ob_hooks_get();
+    return h->timestamp ? h->timestamp() : 0;
+}
+
+static void young_add(ob_object *o, uint32_t *w)
+{
+    if (gc.young && gc.yn < gc.ycap) {
+        gc.young[gc.yn] = o;
+        *w = (*w & ~(GW_IDX_MASK | GW_GEN_MASK)) | GW_YOUNG | (gc.yn << GW_IDX_SHIFT);
+        gc.yn++;
+    } else {
+        /* Table full: straight to generation 1 (found by the heap walk). */
+        *w = (*w & ~(GW_IDX_MASK | GW_GEN_MASK | GW_YOUNG)) | (1u << GW_GEN_SHIFT);
+    }
+}
+
+static void young_remove(ob_object *o, uint32_t *w)
+{
+    uint32_t i = IDX(*w);
+    *w &= ~(GW_YOUNG | GW_IDX_MASK);
+    if (gc.phase != OB_GC_IDLE && i < gc.ysend) {
+        gc.young[i] = NULL; /* in the set's part: leave a hole */
+        return;
+    }
+    ob_object *last = gc.young[--gc.yn];
+    if (last != o) {
+        gc.young[i] = last;
+        uint32_t *lw = gw_of(last);
+        *lw = (*lw & ~GW_IDX_MASK) | (i << GW_IDX_SHIFT);
+    }
+    gc.young[gc.yn] = NULL;
+}
+
+static void stack_remove(ob_object *o)
+{
+    for (uint32_t i = 0; i < gc.sp; i++)
+        if (gc.stack[i] == o) {
+            gc.stack[i] = gc.stack[--gc.sp];
+            return;
+        }
+}
+
+/* ---- the cursor over the collected set ------------------------------------------
+ * The young part [0, ysend) of the table, then (collections of generation 1
+ * and up) every walkable block that is not young. */
+static void cursor_reset(void)
+{
+    if (gc.part == 1)
+        ob_heap_walk_end(ob_runtime_heap(), &gc.walk);
+    gc.part = 0;
+    gc.ycur = 0;
+}
+
+static ob_object *cursor_next(uint32_t *work)
+{
+    while (gc.part == 0) {
+        if (gc.ycur >= gc.ysend) {
+            if (gc.gen >= 1 && ob_heap_walk_begin(ob_runtime_heap(), &gc.walk) == 0) {
+                gc.part = 1;
+            } else {
+                gc.part = 2;
+            }
+            break;
+        }
+        ob_object *o = gc.young[gc.ycur++];
+        (*work)++;
+        if (o)
+            return o;
+    }
+    while (gc.part == 1) {
+        char *b = ob_heap_walk_next(ob_runtime_heap(), &gc.walk, work);
+        if (!b) {
+            gc.part = 2;
+            break;
+        }
+        if (*(uint32_t *)(void *)b & GW_YOUNG)
+            continue;
+        return (ob_object *)(void *)(b + OB_GC_HEAD_SIZE);
+    }
+    return NULL;
+}
+
+static void set_phase(ob_gc_phase p)
+{
+    cursor_reset();
+    gc.phase = p;
+}
+
+/* ---- visits ------------------------------------------------------------------------ */
+static uint32_t visit_work;
+
+static int visit_subtract(ob_object *r, void *arg)
+{
+    (void)arg;
+    visit_work++;
+    if (!is_container(r))
+        return 0;
+    uint32_t *w = gw_of(r);
+    if ((*w & GW_INSET) && REFS(*w) != 0 && REFS(*w) != GW_REFS_MAX)
+        *w -= 1u << GW_REFS_SHIFT;
+    return 0;
+}
+
+static void push_grey(ob_object *o)
+{
+    if (gc.sp < OB_GC_MARK_STACK)
+        gc.stack[gc.sp++] = o;
+    else
+        gc.rescan = 1;
+}
+
+static int visit_mark(ob_object *r, void *arg)
+{
+    (void)arg;
+    visit_work++;
+    if (!is_container(r))
+        return 0;
+    uint32_t *w = gw_of(r);
+    if ((*w & (GW_INSET | GW_MARK)) == GW_INSET) {
+        *w |= GW_MARK;
+        push_grey(r);
+    }
+    return 0;
+}
+
+static void scan(ob_object *o, uint32_t *work)
+{
+    *gw_of(o) |= GW_MARK | GW_SCANNED;
+    visit_work = 0;
+    if (o->ob_type->traverse)
+        o->ob_type->traverse(o, visit_mark, NULL);
+    *work += 1 + visit_work;
+}
+
+/* ---- the barrier --------------------------------------------------------------------- */
+void ob_gc_touch_(ob_object *o)
+{
+    if (!is_container(o))
+        return;
+    uint32_t *w = gw_of(o);
+    if ((*w & (GW_INSET | GW_MARK)) != GW_INSET)
+        return;
+    *w |= GW_MARK;
+    if (gc.phase >= OB_GC_MARK && gc.phase <= OB_GC_REMARK)
+        push_grey(o);
+}
+
+static inline int doomed(uint32_t w)
+{
+    return (w & (GW_INSET | GW_MARK)) == GW_INSET;
+}
+
+int ob_gc_is_doomed_(ob_object *o)
+{
+    if (gc.phase < OB_GC_WEAKREFS || gc.phase > OB_GC_CLEAR || !is_container(o))
+        return 0;
+    return doomed(*gw_of(o));
+}
+
+/* A weak reference to o reads as dead: o is condemned and its weak
+ * references are being (WEAKREFS) or have been cleared, or it is being
+ * freed (CLEAR). Between the two, a condemned object can only be reached
+ * through something a finalizer resurrected, and a weak reference made to
+ * it then is new: dereferencing it touches the object, which lives on. */
+int ob_gc_weak_gone_(ob_object *o)
+{
+    if ((gc.phase != OB_GC_WEAKREFS && gc.phase != OB_GC_CLEAR) || !is_container(o))
+        return 0;
+    return doomed(*gw_of(o));
+}
+
+/* ---- tracking -------------------------------------------------------------------------- */
+void ob_gc_tracked_new_(ob_object *o)
+{
+    uint32_t *w = gw_of(o);
+    *w = GW_TAG | GW_TRACKED;
+    young_add(o, w);
+    gc.tracked++;
+}
+
+void ob_gc_forget_(ob_object *o)
+{
+    uint32_t *w = gw_of(o);
+    if (*w & GW_YOUNG)
+        young_remove(o, w);
+    if ((*w & (GW_INSET | GW_MARK | GW_SCANNED)) == (GW_INSET | GW_MARK) && gc.sp)
+        stack_remove(o);
+    /* garbage freed by count before the clearing walk reached it (a
+     * finalizer or a clear broke its cycle): it counts as collected */
+    if ((*w & (GW_INSET | GW_MARK | GW_SCANNED)) == GW_INSET && gc.phase >= OB_GC_WEAKREFS &&
+        gc.phase <= OB_GC_CLEAR)
+        gc.found++;
+    if (*w & GW_TRACKED) {
+        gc.tracked--;
+        if (GEN(*w) == GEN_PERM)
+            gc.frozen--;
+        if (gc.count[0] > 0)
+            gc.count[0]--;
+    }
+    *w = GW_TAG; /* still alive to the heap until freed; nothing to the collector */
+    o->ob_rc &= ~OB_F_BARRIER;
+}
+
+void ob_gc_track(ob_object *o)
+{
+    if (!is_container(o))
+        return;
+    uint32_t *w = gw_of(o);
+    if (*w & GW_TRACKED)
+        return;
+    *w = (*w & ~GW_GEN_MASK) | GW_TRACKED;
+    young_add(o, w);
+    gc.tracked++;
+}
+
+void ob_gc_untrack(ob_object *o)
+{
+    if (!is_container(o))
+        return;
+    uint32_t *w = gw_of(o);
+    if (!(*w & GW_TRACKED))
+        return;
+    gc.tracked--;
+    if (GEN(*w) == GEN_PERM)
+        gc.frozen--;
+    if (*w & GW_INSET) {
+        /* Its references may already be subtracted: it stays in the set,
+         * alive, until the collection ends. */
+        ob_gc_touch_(o);
+        *w &= ~GW_TRACKED;
+        return;
+    }
+    if (*w & GW_YOUNG)
+        young_remove(o, w);
+    *w &= ~(GW_TRACKED | GW_GEN_MASK);
+}
+
+int ob_gc_is_tracked(ob_object *o)
+{
+    return is_container(o) && (*gw_of(o) & GW_TRACKED) != 0;
+}
+
+int ob_gc_is_finalized(ob_object *o)
+{
+    return o && !ob_is_small(o) && (o->ob_rc & OB_F_FINALIZED) != 0;
+}
+
+/* ---- the phases ---------------------------------------------------------------------------- */
+static void callbacks_run(int phase, size_t collected, size_t uncollectable)
+{
+    ob_gc_info info = { gc.gen, collected, uncollectable };
+    for (unsigned i = 0; i < OB_GC_CALLBACKS; i++)
+        if (gc.cbs[i].cb)
+            gc.cbs[i].cb(phase, &info, gc.cbs[i].ctx);
+}
+
+static void begin(int generation)
+{
+    gc.gen = generation;
+    gc.ysend = gc.yn;
+    gc.found = gc.survivors = gc.collected_now = 0;
+    gc.sp = 0;
+    gc.rescan = 0;
+    gc.t0 = now_ticks();
+    /* CPython: this collection counts towards the next generation's, and
+     * resets the counts of those it collects. */
+    if (generation + 1 < OB_GC_GENERATIONS)
+        gc.count[generation + 1]++;
+    for (int i = 0; i <= generation; i++)
+        gc.count[i] = 0;
+    set_phase(OB_GC_INIT);
+    if (gc.debug & OB_GC_DEBUG_STATS)
+        ob_printf("gc: collecting generation %d (%lu tracked, %lu young)\n", generation,
+                  (unsigned long)gc.tracked, (unsigned long)gc.ysend);
+    callbacks_run(0, 0, 0);
+}
+
+static void ph_init(uint32_t *work, uint32_t budget)
+{
+    ob_object *o;
+    while (*work < budget && (o = cursor_next(work)) != NULL) {
+        uint32_t *w = gw_of(o);
+        if (gc.part == 1) {
+            /* old objects of the generations collected */
+            if (!(*w & GW_TRACKED) || GEN(*w) > (unsigned)gc.gen)
+                continue;
+        }
+        uintptr_t n = o->ob_rc >> OB_RC_SHIFT;
+        uint32_t refs = n >= GW_REFS_MAX ? GW_REFS_MAX : (uint32_t)n;
+        *w = (*w & ~(GW_MARK | GW_SCANNED | (GW_REFS_MAX << GW_REFS_SHIFT))) | GW_INSET |
+             (refs << GW_REFS_SHIFT);
+        o->ob_rc |= OB_F_BARRIER;
+    }
+    if (gc.part == 2)
+        set_phase(OB_GC_SUBTRACT);
+}
+
+static void ph_subtract(uint32_t *work, uint32_t budget)
+{
+    ob_object *o;
+    while (*work < budget && (o = cursor_next(work)) != NULL) {
+        if (!(*gw_of(o) & GW_INSET) || !o->ob_type->traverse)
+            continue;
+        visit_work = 0;
+        o->ob_type->traverse(o, visit_subtract, NULL);
+        *work += visit_work;
+    }
+    if (gc.part == 2) {
+        set_phase(OB_GC_MARK);
+        gc.rescan = 0;
+    }
+}
+
+/* MARK and REMARK: drain the grey stack, walk the set for roots (objects
+ * with references from outside, or touched) not yet scanned, walk again
+ * while the stack overflowed. MARK ends in the decision: whatever is in the
+ * set and not marked is garbage from this instant (an O(1) phase change). */
+static void ph_mark(uint32_t *work, uint32_t budget, int remark)
+{
+    while (*work < budget) {
+        if (gc.sp > 0) {
+            ob_object *o = gc.stack[--gc.sp];
+            if (!(*gw_of(o) & GW_SCANNED))
+                scan(o, work);
+            continue;
+        }
+        if (gc.part == 2) {
+            if (gc.rescan) {
+                gc.rescan = 0;
+                cursor_reset();
+                continue;
+            }
+            set_phase(remark ? OB_GC_CLEAR : OB_GC_WEAKREFS);
+            return;
+        }
+        ob_object *o = cursor_next(work);
+        if (!o)
+            continue;
+        uint32_t w = *gw_of(o);
+        if ((w & (GW_INSET | GW_SCANNED)) == GW_INSET && ((w & GW_MARK) || REFS(w) > 0))
+            scan(o, work);
+    }
+}
+
+static void ph_weakrefs(uint32_t *work, uint32_t budget)
+{
+    ob_object *o;
+    while (*work < budget && (o = cursor_next(work)) != NULL) {
+        if (!doomed(*gw_of(o)))
+            continue;
+        if (o->ob_rc & OB_F_WEAKREFD) {
+            ob_weakref_clear_(o); /* callbacks only for weak references that live */
+            *work += 8;
+        }
+    }
+    if (gc.part == 2)
+        set_phase(OB_GC_FINALIZE);
+}
+
+static void ph_finalize(uint32_t *work, uint32_t budget)
+{
+    ob_object *o;
+    while (*work < budget && (o = cursor_next(work)) != NULL) {
+        if (!doomed(*gw_of(o)) || !o->ob_type->finalize || (o->ob_rc & OB_F_FINALIZED))
+            continue;
+        /* PEP 442: once per object, kept alive while it runs. The
+         * collector's own reference is not a touch. */
+        o->ob_rc = (o->ob_rc | OB_F_FINALIZED) + OB_RC_ONE;
+        o->ob_type->finalize(o);
+        ob_decref(o);
+        *work += 16;
+    }
+    if (gc.part == 2) {
+        set_phase(OB_GC_REMARK);
+        /* only a walk when the stack overflowed: resurrected objects were
+         * pushed as they were touched */
+        gc.part = gc.rescan ? 0 : 2;
+        if (gc.part == 0)
+            gc.rescan = 0;
+    }
+}
+
+static void print_obj(const char *what, ob_object *o)
+{
+    char buf[64];
+    ob_repr_buf(o, buf, sizeof buf);
+    ob_printf("gc: %s <%s %p> %s\n", what, o->ob_type->name, (void *)o, buf);
+}
+
+static void ph_clear(uint32_t *work, uint32_t budget)
+{
+    ob_object *o;
+    while (*work < budget && (o = cursor_next(work)) != NULL) {
+        uint32_t *w = gw_of(o);
+        if (!doomed(*w))
+            continue;
+        *w |= GW_SCANNED; /* counted here, not again when it is freed */
+        gc.found++;
+        if (gc.debug & OB_GC_DEBUG_COLLECTABLE)
+            print_obj("collectable", o);
+        if (gc.debug & OB_GC_DEBUG_SAVEALL) {
+            ob_object *g = ob_gc_garbage();
+            if (g && ob_list_append(g, o) == 0) {
+                *w |= GW_MARK; /* kept: it is no garbage any more */
+                continue;
+            }
+            ob_err_clear(); /* no room to keep it: free it after all */
+        }
+        if (o->ob_type->clear) {
+            o->ob_rc += OB_RC_ONE;
+            o->ob_type->clear(o);
+            ob_decref(o);
+            *work += 4;
+        }
+    }
+    if (gc.part == 2)
+        set_phase(OB_GC_FINISH);
+}
+
+/* CPython untracks tuples that hold no container: they can never be part
+ * of a cycle. */
+static int tuple_of_leaves(ob_object *o)
+{
+    if (o->ob_type != &ob_tuple_type)
+        return 0;
+    size_t n;
+    ob_object **it = ob_seq_items_(o, &n);
+    for (size_t i = 0; i < n; i++) {
+        ob_object *x = it[i];
+        if (!x)
+            return 0; /* being filled */
+        if (is_container(x) && (x->ob_type != &ob_tuple_type || (*gw_of(x) & GW_TRACKED)))
+            return 0;
+    }
+    return 1;
+}
+
+static void end_collection(void);
+
+static void ph_finish(uint32_t *work, uint32_t budget)
+{
+    unsigned next = gc.gen + 1 < OB_GC_GENERATIONS ? (unsigned)gc.gen + 1u : (unsigned)gc.gen;
+    ob_object *o;
+    while (*work < budget && (o = cursor_next(work)) != NULL) {
+        uint32_t *w = gw_of(o);
+        if (!(*w & GW_INSET))
+            continue;
+        o->ob_rc &= ~OB_F_BARRIER;
+        *w &= ~(GW_INSET | GW_MARK | GW_SCANNED | (GW_REFS_MAX << GW_REFS_SHIFT));
+        if (*w & GW_YOUNG)
+            *w &= ~(GW_YOUNG | GW_IDX_MASK); /* the young part of the table goes */
+        if (!(*w & GW_TRACKED))
+            continue; /* untracked during the collection */
+        if (tuple_of_leaves(o)) {
+            *w &= ~(GW_TRACKED | GW_GEN_MASK);
+            gc.tracked--;
+            continue;
+        }
+        *w = (*w & ~GW_GEN_MASK) | (next << GW_GEN_SHIFT);
+        gc.survivors++;
+    }
+    if (gc.part == 2)
+        end_collection();
+}
+
+static void end_collection(void)
+{
+    /* The young part of the table is all holes or promoted now: move the
+     * objects made during the collection down into it. */
+    uint32_t nnew = gc.yn - gc.ysend;
+    uint32_t moves = nnew < gc.ysend ? nnew : gc.ysend;
+    for (uint32_t k = 0; k < moves; k++) {
+        uint32_t from = gc.yn - 1u - k;
+        ob_object *o = gc.young[from];
+        uint32_t *w = gw_of(o);
+        *w = (*w & ~GW_IDX_MASK) | (k << GW_IDX_SHIFT);
+        gc.young[k] = o;
+        gc.young[from] = NULL;
+    }
+    gc.yn = nnew;
+    gc.ysend = 0;
+    cursor_reset();
+    gc.phase = OB_GC_IDLE;
+    gc.sp = 0;
+
+    /* CPython's long-lived accounting for the oldest generation's rule. */
+    if (gc.gen == OB_GC_GENERATIONS - 2)
+        gc.long_lived_pending += gc.survivors;
+    else if (gc.gen == OB_GC_GENERATIONS - 1) {
+        gc.long_lived_pending = 0;
+        gc.long_lived_total = gc.survivors;
+    }
+    size_t found = gc.found;
+    gc.collected_now = found;
+    gc.st.gen[gc.gen].collections++;
+    gc.st.gen[gc.gen].collected += (uint32_t)found;
+    uint32_t dt = now_ticks() - gc.t0;
+    (void)dt;
+    if (gc.debug & OB_GC_DEBUG_STATS)
+        ob_printf("gc: done, %lu unreachable, 0 uncollectable, %lu survivors\n",
+                  (unsigned long)found, (unsigned long)gc.survivors);
+    callbacks_run(1, found, 0);
+}
+
+/* Runs the collection in progress for up to `budget` work units. */
+static uint32_t run(uint32_t budget)
+{
+    uint32_t work = 0;
+    while (gc.phase != OB_GC_IDLE && work < budget) {
+        switch (gc.phase) {
+        case OB_GC_INIT: ph_init(&work, budget); break;
+        case OB_GC_SUBTRACT: ph_subtract(&work, budget); break;
+        case OB_GC_MARK: ph_mark(&work, budget, 0); break;
+        case OB_GC_WEAKREFS: ph_weakrefs(&work, budget); break;
+        case OB_GC_FINALIZE: ph_finalize(&work, budget); break;
+        case OB_GC_REMARK: ph_mark(&work, budget, 1); break;
+        case OB_GC_CLEAR: ph_clear(&work, budget); break;
+        case OB_GC_FINISH: ph_finish(&work, budget); break;
+        default: gc.phase = OB_GC_IDLE; break;
+        }
+    }
+    return work;
+}
+
+/* One timed, counted piece of collector work. */
+static uint32_t timed_run(uint32_t budget)
+{
+    uint32_t t = now_ticks();
+    gc.busy = 1;
+    uint32_t work = run(budget);
+    gc.busy = 0;
+    uint32_t dt = now_ticks() - t;
+    gc.st.steps++;
+    gc.st.total_work += work;
+    gc.st.total_ticks += dt;
+    if (work > gc.st.longest_step_work)
+        gc.st.longest_step_work = work;
+    if (dt > gc.st.longest_step_ticks)
+        gc.st.longest_step_ticks = dt;
+    return work;
+}
+
+static int can_run(void)
+{
+    return gc.up && !gc.busy && !ob_freeing_();
+}
+
+/* ---- public: collect, start, step ------------------------------------------------------- */
+long ob_gc_collect(int generation)
+{
+    if (generation < 0 || generation >= OB_GC_GENERATIONS)
+        return ob_err_set(OB_E_VALUE, "invalid generation");
+    if (!can_run())
+        return 0;
+    if (gc.phase != OB_GC_IDLE)
+        timed_run(UINT32_MAX);
+    gc.busy = 1;
+    begin(generation);
+    gc.busy = 0;
+    timed_run(UINT32_MAX);
+    return (long)gc.collected_now;
+}
+
+int ob_gc_start(int generation)
+{
+    if (generation < 0 || generation >= OB_GC_GENERATIONS)
+        return ob_err_set(OB_E_VALUE, "invalid generation");
+    if (!gc.up || gc.busy || gc.phase != OB_GC_IDLE)
+        return ob_err_set(OB_E_STATE, "a collection is already in progress");
+    gc.busy = 1;
+    begin(generation);
+    gc.busy = 0;
+    return 0;
+}
+
+int ob_gc_step(uint32_t budget)
+{
+    if (!can_run() || gc.phase == OB_GC_IDLE)
+        return 0;
+    timed_run(budget ? budget : 1);
+    return gc.phase != OB_GC_IDLE;
+}
+
+int ob_gc_run_until(ob_gc_phase phase)
+{
+    if (gc.phase == OB_GC_IDLE || (phase != OB_GC_IDLE && phase < gc.phase) || !can_run())
+        return ob_err_set(OB_E_STATE, "no collection before that phase");
+    while (gc.phase != phase && gc.phase != OB_GC_IDLE) {
+        ob_gc_phase at = gc.phase;
+        /* one unit at a time near the boundary, so it stops exactly at it */
+        gc.busy = 1;
+        while (gc.phase == at)
+            run(1);
+        gc.busy = 0;
+    }
+    return gc.phase == phase ? 0 : ob_err_set(OB_E_STATE, "collection ended first");
+}
+
+ob_gc_phase ob_gc_phase_now(void)
+{
+    return gc.phase;
+}
+
+const char *ob_gc_phase_name(ob_gc_phase p)
+{
+    static const char *const names[OB_GC_PHASES] = {
+        "idle", "init", "subtract", "mark", "weakrefs", "finalize", "remark", "clear", "finish"
+    };
+    return (unsigned)p < OB_GC_PHASES ? names[p] : "?";
+}
+
+/* CPython's collect_generations: the oldest generation over its threshold,
+ * the oldest only when enough long-lived objects are pending (25 %). */
+static int due_generation(void)
+{
+    if (gc.threshold[0] == 0)
+        return -1;
+    int full = gc.young && gc.yn >= gc.ycap;
+    for (int i = OB_GC_GENERATIONS - 1; i >= 0; i--) {
+        if (gc.count[i] > gc.threshold[i] || (i == 0 && full)) {
+            if (i == OB_GC_GENERATIONS - 1 && gc.long_lived_pending < gc.long_lived_total / 4)
+                continue;
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Before a tracked allocation (object.c). */
+void ob_gc_alloc_hook_(void)
+{
+    gc.count[0]++;
+    if (!gc.enabled || !can_run())
+        return;
+    if (gc.phase != OB_GC_IDLE) {
+        if (gc.incremental) {
+            /* Progress rule: the further allocation runs ahead of the
+             * collection, the more each allocation pays. */
+            uint32_t factor = 1u + (gc.threshold[0] ? gc.count[0] / gc.threshold[0] : 0u);
+            timed_run(gc.alloc_budget * factor);
+        }
+        return;
+    }
+    int g = due_generation();
+    if (g < 0)
+        return;
+    gc.busy = 1;
+    begin(g);
+    gc.busy = 0;
+    timed_run(gc.incremental ? gc.alloc_budget : UINT32_MAX);
+}
+
+void ob_gc_periodic(uint32_t ticks)
+{
+    if (!gc.enabled || !can_run())
+        return;
+    if (gc.phase == OB_GC_IDLE) {
+        int g = due_generation();
+        if (g < 0)
+            return;
+        gc.busy = 1;
+        begin(g);
+        gc.busy = 0;
+    }
+    uint32_t t = now_ticks();
+    do
+        timed_run(gc.budget);
+    while (gc.phase != OB_GC_IDLE && ticks && ob_hooks_get()->timestamp &&
+           now_ticks() - t < ticks);
+}
+
+void ob_gc_idle(void)
+{
+    ob_gc_periodic(0);
+}
+
+int ob_gc_oom_(size_t request)
+{
+    (void)request;
+    if (!can_run())
+        return 0;
+    gc.st.emergency++;
+    size_t before = gc.st.gen[0].collected + gc.st.gen[1].collected + gc.st.gen[2].collected;
+    if (gc.phase != OB_GC_IDLE)
+        timed_run(UINT32_MAX);
+    gc.busy = 1;
+    begin(OB_GC_GENERATIONS - 1);
+    gc.busy = 0;
+    timed_run(UINT32_MAX);
+    size_t after = gc.st.gen[0].collected + gc.st.gen[1].collected + gc.st.gen[2].collected;
+    return after != before;
+}
+
+/* ---- settings ------------------------------------------------------------------------------ */
+void ob_gc_enable(void) { gc.enabled = 1; }
+void ob_gc_disable(void) { gc.enabled = 0; }
+int ob_gc_isenabled(void) { return gc.enabled; }
+
+void ob_gc_set_threshold(uint32_t t0, uint32_t t1, uint32_t t2)
+{
+    gc.threshold[0] = t0;
+    gc.threshold[1] = t1;
+    gc.threshold[2] = t2;
+}
+
+void ob_gc_get_threshold(uint32_t out[OB_GC_GENERATIONS])
+{
+    memcpy(out, gc.threshold, sizeof gc.threshold);
+}
+
+void ob_gc_get_count(uint32_t out[OB_GC_GENERATIONS])
+{
+    memcpy(out, gc.count, sizeof gc.count);
+}
+
+void ob_gc_get_stats(ob_gc_stats *out)
+{
+    *out = gc.st;
+    out->tracked = (uint32_t)gc.tracked;
+}
+
+void ob_gc_set_budget(uint32_t units) { gc.budget = units ? units : 1; }
+uint32_t ob_gc_get_budget(void) { return gc.budget; }
+void ob_gc_set_incremental(int on) { gc.incremental = on != 0; }
+int ob_gc_is_incremental(void) { return gc.incremental; }
+void ob_gc_set_debug(unsigned flags) { gc.debug = flags; }
+unsigned ob_gc_get_debug(void) { return gc.debug; }
+
+ob_object *ob_gc_garbage(void)
+{
+    if (!gc.garbage)
+        gc.garbage = ob_list_new();
+    return gc.garbage;
+}
+
+int ob_gc_callback_add(ob_gc_callback cb, void *ctx)
+{
+    for (unsigned i = 0; i < OB_GC_CALLBACKS; i++)
+        if (!gc.cbs[i].cb) {
+            gc.cbs[i].cb = cb;
+            gc.cbs[i].ctx = ctx;
+            return 0;
+        }
+    return ob_err_set(OB_E_VALUE, "too many gc callbacks");
+}
+
+int ob_gc_callback_remove(ob_gc_callback cb, void *ctx)
+{
+    for (unsigned i = 0; i < OB_GC_CALLBACKS; i++)
+        if (gc.cbs[i].cb == cb && gc.cbs[i].ctx == ctx) {
+            gc.cbs[i].cb = NULL;
+            gc.cbs[i].ctx = NULL;
+            return 0;
+        }
+    return ob_err_set(OB_E_KEY, "no such gc callback");
+}
+
+size_t ob_gc_callback_count(void)
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < OB_GC_CALLBACKS; i++)
+        n += gc.cbs[i].cb != NULL;
+    return n;
+}
+
+/* ---- walks for introspection and freeze ------------------------------------------------- */
+/* Calls fn for every tracked container (frozen included); the collection in
+ * progress, if any, is finished first so no object is under the barrier. */
+static int walk_all(int (*fn)(ob_object *o, uint32_t *w, void *ctx), void *ctx)
+{
+    if (gc.phase != OB_GC_IDLE && can_run())
+        timed_run(UINT32_MAX);
+    ob_heap *h = ob_runtime_heap();
+    ob_heap_walk wk;
+    if (ob_heap_walk_begin(h, &wk) < 0)
+        return ob_err_set(OB_E_STATE, "heap walk unavailable");
+    uint8_t was = gc.busy;
+    gc.busy = 1; /* the callers allocate: no collection meanwhile */
+    int rc = 0;
+    char *b;
+    while (rc == 0 && (b = ob_heap_walk_next(h, &wk, NULL)) != NULL) {
+        uint32_t *w = (uint32_t *)(void *)b;
+        if (*w & GW_TRACKED)
+            rc = fn((ob_object *)(void *)(b + OB_GC_HEAD_SIZE), w, ctx);
+    }
+    ob_heap_walk_end(h, &wk);
+    gc.busy = was;
+    return rc;
+}
+
+struct collect_ctx {
+    ob_object *out;
+    int gen;
+    ob_object *const *objs;
+    size_t n;
+    int hit;
+};
+
+static int add_object(ob_object *o, uint32_t *w, void *ctx)
+{
+    struct collect_ctx *c = ctx;
+    if (o == c->out || (c->gen >= 0 && GEN(*w) != (unsigned)c->gen))
+        return 0;
+    return ob_list_append(c->out, o);
+}
+
+ob_object *ob_gc_get_objects(int generation)
+{
+    if (generation < -1 || generation >= OB_GC_GENERATIONS)
+        return ob_err_null(OB_E_VALUE, "invalid generation");
+    struct collect_ctx c = { ob_list_new(), generation, NULL, 0, 0 };
+    if (!c.out)
+        return NULL;
+    if (walk_all(add_object, &c) < 0) {
+        ob_decref(c.out);
+        return NULL;
+    }
+    return c.out;
+}
+
+static int refers_visit(ob_object *r, void *arg)
+{
+    struct collect_ctx *c = arg;
+    for (size_t i = 0; i < c->n; i++)
+        if (r == c->objs[i]) {
+            c->hit = 1;
+            return 1;
+        }
+    return 0;
+}
+
+static int add_referrer(ob_object *o, uint32_t *w, void *ctx)
+{
+    (void)w;
+    struct collect_ctx *c = ctx;
+    if (o == c->out || !o->ob_type->traverse)
+        return 0;
+    c->hit = 0;
+    o->ob_type->traverse(o, refers_visit, c);
+    return c->hit ? ob_list_append(c->out, o) : 0;
+}
+
+ob_object *ob_gc_get_referrers(ob_object *const *objs, size_t n)
+{
+    struct collect_ctx c = { ob_list_new(), -1, objs, n, 0 };
+    if (!c.out)
+        return NULL;
+    if (walk_all(add_referrer, &c) < 0) {
+        ob_decref(c.out);
+        return NULL;
+    }
+    return c.out;
+}
+
+static int append_visit(ob_object *r, void *arg)
+{
+    return r ? ob_list_append((ob_object *)arg, r) : 0;
+}
+
+ob_object *ob_gc_get_referents(ob_object *const *objs, size_t n)
+{
+    ob_object *out = ob_list_new();
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        ob_object *o = objs[i];
+        if (!o || ob_is_small(o) || !o->ob_type->traverse)
+            continue;
+        /* CPython lists referents of containers only */
+        if (!(o->ob_type->flags & OB_TF_GC))
+            continue;
+        if (o->ob_type->traverse(o, append_visit, out) < 0) {
+            ob_decref(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+static int freeze_one(ob_object *o, uint32_t *w, void *ctx)
+{
+    int freeze = *(int *)ctx;
+    if (freeze && GEN(*w) != GEN_PERM) {
+        if (*w & GW_YOUNG)
+            young_remove(o, w);
+        *w = (*w & ~GW_GEN_MASK) | (GEN_PERM << GW_GEN_SHIFT);
+        gc.frozen++;
+    } else if (!freeze && GEN(*w) == GEN_PERM) {
+        *w = (*w & ~GW_GEN_MASK) | (2u << GW_GEN_SHIFT);
+        gc.frozen--;
+    }
+    return 0;
+}
+
+void ob_gc_freeze(void)
+{
+    int on = 1;
+    (void)walk_all(freeze_one, &on);
+    gc.count[0] = 0;
+}
+
+void ob_gc_unfreeze(void)
+{
+    int on = 0;
+    (void)walk_all(freeze_one, &on);
+}
+
+size_t ob_gc_get_freeze_count(void)
+{
+    return gc.frozen;
+}
+
+/* ---- runtime start and end ------------------------------------------------------------------ */
+void ob_gc_init_(void)
+{
+    memset(&gc, 0, sizeof gc);
+    gc.enabled = 1;
+    gc.incremental = 1;
+    gc.threshold[0] = OB_GC_THRESHOLD0;
+    gc.threshold[1] = OB_GC_THRESHOLD1;
+    gc.threshold[2] = OB_GC_THRESHOLD2;
+    gc.budget = OB_GC_STEP_BUDGET;
+    gc.alloc_budget = OB_GC_ALLOC_BUDGET;
+    gc.young = ob_heap_alloc(ob_runtime_heap(), OB_GC_YOUNG_CAP * sizeof(ob_object *));
+    gc.ycap = gc.young ? OB_GC_YOUNG_CAP : 0;
+    gc.up = 1;
+}
+
+void ob_gc_fini_(void)
+{
+    if (!gc.up)
+        return;
+    if (gc.phase != OB_GC_IDLE)
+        timed_run(UINT32_MAX);
+    ob_clear_ref(&gc.garbage);
+    cursor_reset();
+    if (gc.young)
+        ob_heap_free(ob_runtime_heap(), gc.young);
+    memset(&gc, 0, sizeof gc);
+}
