@@ -66,21 +66,15 @@ int32_t ob_dictkeys_find_(ob_dictkeys *k, ob_object *key);
  * its entry number, or -1 when the table is full or key is not a str. */
 int32_t ob_dictkeys_append_(ob_dictkeys *k, ob_object *key);
 size_t ob_dictkeys_nentries_(const ob_dictkeys *k);
+/* Key of entry i (borrowed), or NULL. */
+ob_object *ob_dictkeys_key_(ob_dictkeys *k, size_t i);
 /* Users of a shared table: incref (ob_dictkeys_release_ gives back). */
 void ob_dictkeys_incref_(ob_dictkeys *k);
 size_t ob_dictkeys_refs_(ob_dictkeys *k);
 
 /* The collector's barrier for a reference handed to the caller or stored
- * without a count change: ob_gc_moved_ (ob_object.h), which comes with the
- * collector (ob_gc.h); a no-op in a tree without it. */
-#if defined(__has_include)
-#if __has_include("ob_gc.h")
+ * without a count change (ob_gc_moved_, ob_object.h). */
 #define OB_MOVED_(o) ob_gc_moved_(o)
-#endif
-#endif
-#ifndef OB_MOVED_
-#define OB_MOVED_(o) ((void)(o))
-#endif
 
 /* Structural checks behind ob_object_check (NULL: invariants hold). */
 const char *ob_dict_check_(ob_object *d);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "ob_gc.h"
 #include "ob_impl.h"
 
 static void tuple_dealloc(ob_object *o)
@@ -131,6 +132,11 @@ int ob_tuple_set(ob_object *t, size_t i, ob_object *x)
     ob_tupleobj *tp = (ob_tupleobj *)t;
     ob_object *old = tp->items[i];
     tp->items[i] = ob_newref(x);
+    /* A collection may have untracked the tuple while it held only
+     * leaves (CPython does that too): a container stored now may close a
+     * cycle, so the tuple is tracked again. */
+    if (!ob_is_small(x) && (x->ob_type->flags & OB_TF_GC) && !ob_gc_is_tracked(t))
+        ob_gc_track(t);
     ob_decref(old);
     return 0;
 }

@@ -647,7 +647,37 @@ static void test_progress_under_allocation(void)
     obt_end();
 }
 
+/* A tuple being filled may be untracked by a collection while it holds
+ * only None; storing a container tracks it again, so the cycle it then
+ * closes is still collected. */
+static void test_tuple_retracked_when_filled(void)
+{
+    obt_begin();
+    ob_gc_disable();
+    ob_object *t = ob_tuple_new(2);
+    T_ASSERT(t != NULL);
+    T_ASSERT(ob_gc_is_tracked(t));
+    ob_gc_collect(0);
+    T_ASSERT(!ob_gc_is_tracked(t)); /* only None inside: CPython untracks it */
+    ob_object *l = ob_list_new();
+    T_ASSERT(l != NULL);
+    T_EQ(ob_tuple_set(t, 0, l), 0);
+    T_ASSERT(ob_gc_is_tracked(t));
+    T_EQ(ob_list_append(l, t), 0); /* t -> l -> t */
+    ob_decref(l);
+    ob_decref(t);
+    ob_stats st;
+    ob_stats_get(&st);
+    T_EQ(st.objects, 2);
+    T_EQ(ob_gc_collect(2), 2);
+    ob_stats_get(&st);
+    T_EQ(st.objects, 0);
+    ob_gc_enable();
+    obt_end();
+}
+
 static const t_case cases[] = {
+    T_CASE(test_tuple_retracked_when_filled),
     T_CASE(test_park_every_phase),
     T_CASE(test_progress_under_allocation),
     T_CASE(test_random_mutator),
