@@ -676,7 +676,65 @@ static void test_tuple_retracked_when_filled(void)
     obt_end();
 }
 
+/* Time and idle triggers through the kernel's hooks: a collection that
+ * the allocation trigger started is carried to its end by the periodic
+ * hook (a time budget per call) and by the idle hook. */
+static int periodic_calls;
+static void on_periodic(void)
+{
+    periodic_calls++;
+    ob_gc_periodic(ob_hooks_get()->timestamp_hz / 10000u); /* 100 us */
+}
+
+static void make_garbage_and_start(int n)
+{
+    for (int i = 0; i < n; i++) {
+        ob_object *a = ob_list_new();
+        T_ASSERT(a != NULL);
+        T_EQ(ob_list_append(a, a), 0);
+        ob_decref(a);
+    }
+}
+
+static void test_periodic_and_idle_hooks(void)
+{
+    for (int which = 0; which < 2; which++) {
+        obt_begin();
+        ob_gc_set_threshold(20, 10, 10);
+        ob_gc_set_budget(8); /* small steps: several hook calls per collection */
+        make_garbage_and_start(21);
+        T_NE(ob_gc_phase_now(), OB_GC_IDLE); /* the 21st allocation started one */
+        ob_gc_stats st;
+        ob_gc_get_stats(&st);
+        uint32_t before = st.gen[0].collected;
+        periodic_calls = 0;
+        if (which == 0)
+            k_periodic_hook_set(on_periodic, 1);
+        else
+            k_idle_hook_set(ob_gc_idle);
+        uint32_t t0 = k_time_ms();
+        while (ob_gc_phase_now() != OB_GC_IDLE && k_time_ms() - t0 < 10000u) {
+            if (which == 0)
+                k_poll();
+            else
+                k_idle();
+        }
+        k_periodic_hook_set(NULL, 0);
+        k_idle_hook_set(NULL);
+        T_EQ(ob_gc_phase_now(), OB_GC_IDLE);
+        if (which == 0)
+            T_GT(periodic_calls, 0);
+        ob_gc_get_stats(&st);
+        T_GE(st.gen[0].collected, before + 20); /* the garbage made before it started */
+        ob_gc_set_budget(OB_GC_STEP_BUDGET);
+        ob_gc_set_threshold(OB_GC_THRESHOLD0, OB_GC_THRESHOLD1, OB_GC_THRESHOLD2);
+        ob_gc_collect(2);
+        obt_end();
+    }
+}
+
 static const t_case cases[] = {
+    T_CASE(test_periodic_and_idle_hooks),
     T_CASE(test_tuple_retracked_when_filled),
     T_CASE(test_park_every_phase),
     T_CASE(test_progress_under_allocation),
