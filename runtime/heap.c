@@ -69,53 +69,68 @@ static int block_poison_intact(const char *b, size_t size)
 }
 #endif
 
-/* ---- the usable arena list (A2), kept sorted in O(OB_POOLS_PER_ARENA) ---- */
+/* ---- the usable arena list (A2), kept sorted in O(1) ---- */
 
-static void usable_unlink(ob_heap *h, hp_arena *a)
+/* A pool of a went back to it (CPython's nfp2lasta scheme). The list is
+ * sorted by nfree ascending; a's count goes from nf to nf + 1, so a belongs
+ * right after the last arena with nf free pools (lasta[nf]), before any with
+ * more: one unlink and one insert, no search. */
+static void arena_pool_returned(ob_heap *h, hp_arena *a)
 {
-    unsigned k = a->nfree;
-    if (h->lasta[k] == a)
-        h->lasta[k] = (a->prev && a->prev->nfree == k) ? a->prev : NULL;
+    unsigned nf = a->nfree;
+    hp_arena *lastnf = nf ? h->lasta[nf] : NULL;
+    if (lastnf == a) /* a was the last with nf: the one before it may be */
+        h->lasta[nf] = (a->prev && a->prev->nfree == nf) ? a->prev : NULL;
+    a->nfree = (uint8_t)++nf;
+    if (nf >= OB_POOLS_PER_ARENA) {
+        /* wholly free: off the list, the spare or back to the raw layer (A3) */
+        if (a->prev)
+            a->prev->next = a->next;
+        else if (h->usable == a)
+            h->usable = a->next;
+        if (a->next)
+            a->next->prev = a->prev;
+        a->next = a->prev = NULL;
+        if (h->lasta[nf] == a)
+            h->lasta[nf] = NULL;
+        if (!h->spare) {
+            h->spare = a; /* keep one empty arena against thrashing */
+        } else {
+            hp_arena_put(h, a);
+        }
+        return;
+    }
+    if (nf == 1) {
+        /* was full, so on no list: after the arenas with one free pool
+         * (the fewest), or first */
+        hp_arena *after = h->lasta[1];
+        a->prev = after;
+        a->next = after ? after->next : h->usable;
+        if (a->next)
+            a->next->prev = a;
+        if (after)
+            after->next = a;
+        else
+            h->usable = a;
+        h->lasta[1] = a;
+        return;
+    }
+    if (!h->lasta[nf])
+        h->lasta[nf] = a;
+    if (lastnf == a || !lastnf)
+        return; /* already after every arena with nf: in place */
+    /* move a to just after lastnf */
     if (a->prev)
         a->prev->next = a->next;
     else
         h->usable = a->next;
     if (a->next)
         a->next->prev = a->prev;
-    a->next = a->prev = NULL;
-}
-
-/* Files a (0 < nfree < OB_POOLS_PER_ARENA) after the last arena with as
- * many or fewer free pools. */
-static void usable_insert(ob_heap *h, hp_arena *a)
-{
-    hp_arena *after = NULL;
-    for (unsigned j = a->nfree; j > 0 && !after; j--)
-        after = h->lasta[j];
-    a->prev = after;
-    a->next = after ? after->next : h->usable;
+    a->prev = lastnf;
+    a->next = lastnf->next;
     if (a->next)
         a->next->prev = a;
-    if (after)
-        after->next = a;
-    else
-        h->usable = a;
-    h->lasta[a->nfree] = a;
-}
-
-/* A pool of a went back to it. */
-static void arena_pool_returned(ob_heap *h, hp_arena *a)
-{
-    if (a->nfree > 0)
-        usable_unlink(h, a);
-    a->nfree++;
-    if (a->nfree < OB_POOLS_PER_ARENA) {
-        usable_insert(h, a);
-    } else if (!h->spare) {
-        h->spare = a; /* keep one empty arena against thrashing (A3) */
-    } else {
-        hp_arena_put(h, a);
-    }
+    lastnf->next = a;
 }
 
 /* ---- pools ---- */
@@ -191,7 +206,19 @@ static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
     arena_pool_returned(h, a);
 }
 
-/* Pops a block from pool (class c, the head of usedpools[li], so not full). */
+/* The pool at the head of usedpools[li] gave its last free block: full, it
+ * leaves the list (P3). */
+__attribute__((noinline)) static void pool_full(ob_heap *h, hp_pool *pool, size_t li)
+{
+    pool->freeblock = 0;
+    h->usedpools[li] = pool->next;
+    if (pool->next)
+        pool->next->prev = NULL;
+}
+
+/* Pops a block from pool (class c, the head of usedpools[li], so not full):
+ * the head of its free list; when that was the last, the next block is
+ * carved from the untouched part (P2), or the pool is full. */
 static inline void *pool_pop(ob_heap *h, hp_pool *pool, size_t li, size_t c, size_t n)
 {
     size_t size = HP_CLASS_SIZE(c);
@@ -204,26 +231,21 @@ static inline void *pool_pop(ob_heap *h, hp_pool *pool, size_t li, size_t c, siz
     }
 #endif
     uint32_t next = *(uint32_t *)b & 0xFFFFu;
-    if (next) {
+    if (HP_LIKELY(next)) {
         pool->freeblock = (uint16_t)next;
-    } else if (pool->nextoffset + size <= OB_POOL_SIZE) {
-        /* carve the next never-used block */
-        pool->freeblock = pool->nextoffset;
-        block_mark_free((char *)pool + pool->nextoffset, 0, size);
-        pool->nextoffset = (uint16_t)(pool->nextoffset + size);
     } else {
-        /* full: leaves usedpools (it is the head) */
-        pool->freeblock = 0;
-        h->usedpools[li] = pool->next;
-        if (pool->next)
-            pool->next->prev = NULL;
+        size_t off = pool->nextoffset;
+        if (HP_LIKELY(off <= OB_POOL_SIZE - size)) {
+            /* carve the next never-used block */
+            pool->freeblock = (uint16_t)off;
+            pool->nextoffset = (uint16_t)(off + size);
+            block_mark_free((char *)pool + off, 0, size);
+        } else {
+            pool_full(h, pool, li);
+        }
     }
     pool->count++;
-    h->held += size;
-    if (h->held > h->peak)
-        h->peak = h->held;
-    h->requested_total += n;
-    h->held_total += size;
+    hp_account(h, n, size);
 #if OB_CHECKED
     *(uint32_t *)b = HP_POISON32;
 #endif
@@ -244,7 +266,7 @@ static void small_free(ob_heap *h, hp_pool *pool, char *p)
         h->usedpools[li] = pool;
     }
     pool->freeblock = (uint16_t)(p - (char *)pool);
-    h->held -= size;
+    hp_held_sub(h, size);
     if (--pool->count == 0)
         pool_empty(h, pool, c);
 }
@@ -346,6 +368,7 @@ ob_heap *ob_heap_init(void *base, size_t size)
     h->end = (char *)e;
     h->slot0 = slot0;
     h->max_large = (size_t)(e - raw) - HP_EXT_HDR;
+    h->fast_classes = OB_SIZE_CLASSES;
     hp_raw_init(h);
     return h;
 }
@@ -410,11 +433,9 @@ static void *large_alloc(ob_heap *h, size_t n, int walk)
         wl_insert(h, p, NULL);
     }
     size_t payload = hp_ext_payload(x);
-    h->held += payload;
-    if (h->held > h->peak)
-        h->peak = h->held;
-    h->requested_total += n;
-    h->held_total += payload;
+    hp_held_add(h, payload);
+    h->ctr.requested_total += n;
+    h->ctr.held_total += payload;
     return p;
 }
 
@@ -434,6 +455,13 @@ static void *try_alloc(ob_heap *h, size_t n, int walk)
 
 static void *alloc_slow(ob_heap *h, size_t n, int walk)
 {
+    size_t c = (n - 1) >> 3;
+    if (c < h->fast_classes) {
+        /* the class has no pool with a free block: take a pool (O(1)) */
+        hp_pool *pool = pool_new(h, c, walk);
+        if (HP_LIKELY(pool != NULL))
+            return pool_pop(h, pool, HP_LIST(c, walk), c, n);
+    }
     if (n == 0) {
         hp_error(h, "ob_heap_alloc: size 0");
         return NULL;
@@ -449,6 +477,7 @@ static void *alloc_slow(ob_heap *h, size_t n, int walk)
         } else {
             if (--h->fail_count == 0)
                 h->fail_armed = 0;
+            h->fast_classes = OB_SIZE_CLASSES;
             h->oom_count++;
             hp_error(h, "ob_heap_alloc: injected failure (%lu bytes)", (unsigned long)n);
             return NULL;
@@ -465,7 +494,7 @@ static void *alloc_slow(ob_heap *h, size_t n, int walk)
     if (!p) {
         h->oom_count++;
         hp_error(h, "ob_heap_alloc: out of memory for %lu bytes (%lu bytes held)",
-                 (unsigned long)n, (unsigned long)h->held);
+                 (unsigned long)n, (unsigned long)hp_held(h));
     }
     return p;
 }
@@ -473,7 +502,7 @@ static void *alloc_slow(ob_heap *h, size_t n, int walk)
 void *ob_heap_alloc(ob_heap *h, size_t n)
 {
     size_t c = (n - 1) >> 3; /* n == 0 wraps to a huge class */
-    if (HP_LIKELY(c < OB_SIZE_CLASSES && !h->fail_armed)) {
+    if (HP_LIKELY(c < h->fast_classes)) {
         hp_pool *pool = h->usedpools[c];
         if (HP_LIKELY(pool != NULL))
             return pool_pop(h, pool, c, c, n);
@@ -484,7 +513,7 @@ void *ob_heap_alloc(ob_heap *h, size_t n)
 void *ob_heap_alloc_walkable(ob_heap *h, size_t n)
 {
     size_t c = (n - 1) >> 3;
-    if (HP_LIKELY(c < OB_SIZE_CLASSES && !h->fail_armed)) {
+    if (HP_LIKELY(c < h->fast_classes)) {
         hp_pool *pool = h->usedpools[OB_SIZE_CLASSES + c];
         if (HP_LIKELY(pool != NULL))
             return pool_pop(h, pool, OB_SIZE_CLASSES + c, c, n);
@@ -503,7 +532,7 @@ static void large_free(ob_heap *h, char *p)
 #if OB_CHECKED
     memset(p, HP_POISON, payload);
 #endif
-    h->held -= payload;
+    hp_held_sub(h, payload);
     hp_raw_free(h, x);
 }
 
@@ -586,8 +615,8 @@ void *ob_heap_realloc(ob_heap *h, void *p, size_t n)
         const hp_pool *pool = (const hp_pool *)((uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1));
         walk = pool->state == HP_POOL_WALK;
         if (n <= old && n + 8 > old) {
-            h->requested_total += n;
-            h->held_total += old;
+            h->ctr.requested_total += n;
+            h->ctr.held_total += old;
             return p; /* same class: keep the block */
         }
     } else {
@@ -605,11 +634,12 @@ void *ob_heap_realloc(ob_heap *h, void *p, size_t n)
             }
             if (kept) {
                 size_t now = hp_ext_payload(x);
-                h->held = h->held - old + now;
-                if (h->held > h->peak)
-                    h->peak = h->held;
-                h->requested_total += n;
-                h->held_total += now;
+                if (now >= old)
+                    hp_held_add(h, now - old);
+                else
+                    hp_held_sub(h, old - now);
+                h->ctr.requested_total += n;
+                h->ctr.held_total += now;
                 return p;
             }
         }
@@ -747,6 +777,7 @@ void ob_heap_fail_set(ob_heap *h, uint32_t after, uint32_t count)
     h->fail_after = after;
     h->fail_count = count;
     h->fail_armed = count > 0;
+    h->fast_classes = h->fail_armed ? 0 : OB_SIZE_CLASSES;
 }
 
 const char *ob_heap_last_error(const ob_heap *h)

@@ -313,10 +313,10 @@ const char *ob_heap_check(const ob_heap *h)
         return "A3: an empty arena is neither the spare nor given back";
 
     /* Counters. */
-    if (acc.held != h->held)
-        return "counters: bytes held differ from the live blocks found";
-    if (h->peak < h->held)
+    if (h->ctr.slack < 0 || (size_t)h->ctr.slack > h->peak)
         return "counters: peak is below bytes held";
+    if (acc.held != hp_held(h))
+        return "counters: bytes held differ from the live blocks found";
     return NULL;
 }
 
@@ -324,7 +324,9 @@ int ob_heap_invariants_hold(const ob_heap *h)
 {
     if (!h || h->magic != HP_MAGIC || !(h->base < h->raw && h->raw < h->end))
         return 0;
-    if (h->held > (size_t)(h->end - h->raw) || h->peak < h->held)
+    if (h->ctr.slack < 0 || (size_t)h->ctr.slack > h->peak || hp_held(h) > (size_t)(h->end - h->raw))
+        return 0;
+    if (h->fast_classes != (h->fail_armed ? 0u : (size_t)OB_SIZE_CLASSES))
         return 0;
     for (unsigned k = 0; k < HP_BINS; k++) {
         const hp_free *f = h->bins[k];
@@ -410,10 +412,10 @@ void ob_heap_stats_get(const ob_heap *h, ob_heap_stats *st)
     }
     st->largest_free = largest > HP_EXT_HDR ? largest - HP_EXT_HDR : 0;
     st->arenas_total = st->arenas_used + st->arenas_free;
-    st->bytes_held = h->held;
+    st->bytes_held = hp_held(h);
     st->bytes_peak = h->peak;
-    st->requested_total = h->requested_total;
-    st->held_total = h->held_total;
+    st->requested_total = h->ctr.requested_total;
+    st->held_total = h->ctr.held_total;
     st->oom_count = h->oom_count;
 }
 

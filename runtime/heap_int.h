@@ -142,6 +142,12 @@ typedef struct hp_arena {
 
 #define HP_MAGIC 0x0B0B4EA9u
 
+typedef struct hp_ctr {
+    ptrdiff_t slack;        /* peak - bytes held (>= 0) */
+    size_t requested_total; /* cumulative, modulo 2^(8*sizeof(size_t)) */
+    size_t held_total;
+} hp_ctr;
+
 struct ob_heap {
     uint32_t magic;
     uint32_t nslots;
@@ -151,6 +157,7 @@ struct ob_heap {
     uintptr_t slot0;  /* arena-aligned address of slot 0 (<= base) */
     size_t max_large; /* the largest request the range could ever serve */
 
+    size_t fast_classes; /* OB_SIZE_CLASSES; 0 while failures are injected (slow path) */
     hp_pool *usedpools[2 * OB_SIZE_CLASSES]; /* normal, then walkable (W1) */
     hp_arena *usable;
     hp_arena *lasta[OB_POOLS_PER_ARENA + 1];
@@ -161,8 +168,10 @@ struct ob_heap {
     ob_heap_walk *walks[OB_HEAP_WALKS]; /* the open walks (W4) */
 
     /* statistics */
-    size_t held, peak;                 /* bytes in live blocks */
-    size_t requested_total, held_total; /* cumulative, modulo 2^(8*sizeof(size_t)) */
+    /* Bytes in live blocks: held = peak - slack (hp_held), so one counter
+     * serves held and peak on the fast paths (slack >= 0). */
+    size_t peak;
+    hp_ctr ctr; /* updated together: one load and one store on ARM */
     uint32_t oom_count;
     uint32_t arenas;                   /* arenas taken from the raw layer */
 
@@ -178,6 +187,37 @@ struct ob_heap {
 };
 
 /* ---- helpers shared by the heap files ---- */
+static inline size_t hp_held(const ob_heap *h)
+{
+    return h->peak - (size_t)h->ctr.slack;
+}
+/* s more bytes held: peak rises when held passes it. */
+static inline void hp_held_add(ob_heap *h, size_t s)
+{
+    ptrdiff_t v = h->ctr.slack - (ptrdiff_t)s;
+    if (v < 0) {
+        h->peak -= (size_t)v;
+        v = 0;
+    }
+    h->ctr.slack = v;
+}
+/* An allocation of s bytes for a request of n. */
+static inline void hp_account(ob_heap *h, size_t n, size_t s)
+{
+    hp_ctr t = h->ctr;
+    t.slack -= (ptrdiff_t)s;
+    t.requested_total += n;
+    t.held_total += s;
+    h->ctr = t;
+    if (__builtin_expect(t.slack < 0, 0)) {
+        h->peak -= (size_t)t.slack;
+        h->ctr.slack = 0;
+    }
+}
+static inline void hp_held_sub(ob_heap *h, size_t s)
+{
+    h->ctr.slack += (ptrdiff_t)s;
+}
 static inline hp_arena *hp_slot(const ob_heap *h, const void *p)
 {
     return (hp_arena *)&h->slots[((uintptr_t)p - h->slot0) / OB_ARENA_SIZE];

@@ -75,6 +75,45 @@ static void bin_remove(ob_heap *h, hp_free *f)
         h->binmask &= ~(1u << k);
 }
 
+/* Free extent f takes the new size; it stays filed (moves bin only when
+ * its size class changes). */
+static void bin_resize(ob_heap *h, hp_free *f, size_t size)
+{
+    if (hp_floor_log2(size) == hp_floor_log2(f->x.size)) {
+        f->x.size = (uint32_t)size;
+        return;
+    }
+    bin_remove(h, f);
+    f->x.size = (uint32_t)size;
+    bin_insert(h, f);
+}
+
+/* Free extent f becomes free extent t (another address, size, prev):
+ * t takes f's place on its bin list when the bin is the same. */
+static void bin_move(ob_heap *h, hp_free *f, char *to, size_t size, size_t prev)
+{
+    hp_free *t = (hp_free *)to;
+    unsigned k = hp_floor_log2(f->x.size);
+    if (hp_floor_log2(size) != k) {
+        bin_remove(h, f);
+        t->x.size = (uint32_t)size;
+        t->x.prev = (uint32_t)prev;
+        bin_insert(h, t);
+        return;
+    }
+    hp_free *n = f->next, *p = f->prev; /* read before t overwrites f */
+    t->x.size = (uint32_t)size;
+    t->x.prev = (uint32_t)prev;
+    t->next = n;
+    t->prev = p;
+    if (p)
+        p->next = t;
+    else
+        h->bins[k] = t;
+    if (n)
+        n->prev = t;
+}
+
 /* Writes a free extent's header and files it. */
 static void free_make(ob_heap *h, char *x, size_t size, size_t prev)
 {
@@ -95,19 +134,24 @@ void hp_raw_init(ob_heap *h)
 static void release(ob_heap *h, char *x, size_t size, size_t prev)
 {
     char *nx = x + size;
-    if (hp_ext_is_free(h, nx)) {
-        hp_free *n = (hp_free *)nx;
-        bin_remove(h, n);
+    hp_free *n = hp_ext_is_free(h, nx) ? (hp_free *)nx : NULL;
+    hp_free *p = prev && hp_ext_is_free(h, x - prev) ? (hp_free *)(x - prev) : NULL;
+    if (p) {
+        /* the free extent below grows over x (and n): it stays where it is */
+        size += p->x.size;
+        if (n) {
+            size += n->x.size;
+            bin_remove(h, n);
+        }
+        bin_resize(h, p, size);
+        x = (char *)p;
+    } else if (n) {
+        /* the free extent above moves down to x */
         size += n->x.size;
+        bin_move(h, n, x, size, prev);
+    } else {
+        free_make(h, x, size, prev);
     }
-    if (prev && hp_ext_is_free(h, x - prev)) {
-        hp_free *p = (hp_free *)(x - prev);
-        bin_remove(h, p);
-        x -= prev;
-        size += prev;
-        prev = p->x.prev;
-    }
-    free_make(h, x, size, prev);
     prev_size_set(h, x + size, size);
 }
 
@@ -132,8 +176,15 @@ static char *take_low(ob_heap *h, hp_free *f, size_t need)
 {
     char *x = (char *)f;
     size_t size = f->x.size, prev = f->x.prev;
-    bin_remove(h, f);
-    need = split_tail(h, x, size, need);
+    if (size - need >= HP_EXT_MIN) {
+        /* the free tail takes f's place */
+        bin_move(h, f, x + need, size - need, need);
+        prev_size_set(h, x + size, size - need);
+    } else {
+        bin_remove(h, f);
+        need = size;
+        prev_size_set(h, x + size, size);
+    }
     hp_ext *e = (hp_ext *)x;
     e->size = (uint32_t)need | HP_EXT_USED;
     e->prev = (uint32_t)prev;
@@ -229,41 +280,55 @@ static char *arena_window(const hp_free *f)
     return NULL;
 }
 
-/* A fresh arena from the raw layer, or NULL. Bounded by the number of free
- * extents of at least one arena's size (rare: once per arena's worth of
- * pools, and the spare arena absorbs most churn). */
+/* The free extent a fresh arena is cut from, and the window in it. O(1)
+ * when an extent of 4 arenas or more is free; else bounded by the number of
+ * free extents of 1 to 4 arenas. */
+static hp_free *arena_source(ob_heap *h, char **win)
+{
+    enum { K0 = __builtin_ctz(OB_ARENA_SIZE) };
+    /* Any extent of 4 arenas or more has a window (see arena_window): the
+     * first of the lowest such bin, O(1). */
+    uint32_t m = K0 + 2 < HP_BINS ? h->binmask & ~((1u << (K0 + 2)) - 1u) : 0;
+    if (m) {
+        hp_free *f = h->bins[__builtin_ctz(m)];
+        if ((*win = arena_window(f)) != NULL)
+            return f;
+    }
+    /* Else an extent of 1 to 4 arenas that happens to hold an aligned window. */
+    for (unsigned k = K0; k < K0 + 2 && k < HP_BINS; k++)
+        for (hp_free *f = h->bins[k]; f; f = f->next)
+            if ((*win = arena_window(f)) != NULL)
+                return f;
+    return NULL;
+}
+
+/* A fresh arena from the raw layer, or NULL (see arena_source for the cost). */
 hp_arena *hp_arena_get(ob_heap *h)
 {
-    unsigned k0 = hp_floor_log2(OB_ARENA_SIZE);
-    for (unsigned k = k0; k < HP_BINS; k++) {
-        if (!(h->binmask & (1u << k)))
-            continue;
-        for (hp_free *f = h->bins[k]; f; f = f->next) {
-            char *w = arena_window(f);
-            if (!w)
-                continue;
-            char *s = (char *)f;
-            size_t size = f->x.size, prev = f->x.prev;
-            size_t below = (size_t)(w - s), above = size - below - OB_ARENA_SIZE;
-            bin_remove(h, f);
-            if (below)
-                free_make(h, s, below, prev);
-            hp_arena *a = hp_slot(h, w);
-            memset(a, 0, sizeof *a);
-            a->is_arena = 1;
-            a->prev_size = (uint32_t)(below ? below : prev);
-            a->nfree = OB_POOLS_PER_ARENA;
-            if (above) {
-                free_make(h, w + OB_ARENA_SIZE, above, OB_ARENA_SIZE);
-                prev_size_set(h, s + size, above);
-            } else {
-                prev_size_set(h, s + size, OB_ARENA_SIZE);
-            }
-            h->arenas++;
-            return a;
-        }
+    char *w;
+    hp_free *f = arena_source(h, &w);
+    if (!f)
+        return NULL;
+    char *s = (char *)f;
+    size_t size = f->x.size, prev = f->x.prev;
+    size_t below = (size_t)(w - s), above = size - below - OB_ARENA_SIZE;
+    if (below)
+        bin_resize(h, f, below); /* f keeps its place and header */
+    else
+        bin_remove(h, f);
+    hp_arena *a = hp_slot(h, w);
+    memset(a, 0, sizeof *a);
+    a->is_arena = 1;
+    a->prev_size = (uint32_t)(below ? below : prev);
+    a->nfree = OB_POOLS_PER_ARENA;
+    if (above) {
+        free_make(h, w + OB_ARENA_SIZE, above, OB_ARENA_SIZE);
+        prev_size_set(h, s + size, above);
+    } else {
+        prev_size_set(h, s + size, OB_ARENA_SIZE);
     }
-    return NULL;
+    h->arenas++;
+    return a;
 }
 
 /* Gives a wholly free arena back to the raw layer. */

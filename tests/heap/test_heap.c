@@ -753,7 +753,8 @@ static void test_checker_catches_corruption(void)
     /* A free block made to point at itself: a cycle. */
     CORRUPT(*(uint32_t *)blk[6], (HP_FREE_TAG << 16) | (uint32_t)(blk[6] - (char *)pool), "P");
     CORRUPT(h->usedpools[1], (hp_pool *)NULL, "P3");
-    CORRUPT(h->held, h->held + 16, "counters");
+    CORRUPT(h->ctr.slack, h->ctr.slack + 16, "counters");
+    CORRUPT(h->peak, h->peak + 16, "counters");
     CORRUPT(h->arenas, h->arenas + 1, "counters");
     if (h->usable)
         CORRUPT(h->usable->nfree, (uint8_t)OB_POOLS_PER_ARENA, "A");
