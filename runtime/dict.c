@@ -744,6 +744,11 @@ int32_t ob_dictkeys_append_(ob_dictkeys *k, ob_object *key)
     return append_entry(k, h, ob_newref(key), NULL);
 }
 
+ob_object *ob_dictkeys_key_(ob_dictkeys *k, size_t i)
+{
+    return i < k->nentries ? *ent_key(k, i) : NULL;
+}
+
 size_t ob_dictkeys_nentries_(const ob_dictkeys *k)
 {
     return k->nentries;

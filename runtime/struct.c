@@ -68,6 +68,61 @@ static void struct_clear(ob_object *o)
     }
 }
 
+/* ---- repr: "Point(x=1, y=2)" ------------------------------------------------------
+ * Values print with ob_repr; a struct or instance nested inside a value
+ * being printed prints as "Name(...)", so the C stack holds at most two
+ * ob_repr frames (no recursion, as for every container). */
+static int repr_depth;
+
+static void put_str(ob_sink *s, const char *txt)
+{
+    s->put(s, txt, strlen(txt));
+}
+
+/* Opens "Name(" and returns 1, or prints "Name(...)" and returns 0. */
+static int repr_open(ob_object *o, ob_sink *s)
+{
+    put_str(s, o->ob_type->name);
+    if (repr_depth > 0) {
+        put_str(s, "(...)");
+        return 0;
+    }
+    put_str(s, "(");
+    repr_depth++;
+    return 1;
+}
+
+static void repr_item(ob_sink *s, size_t i, ob_object *name, const char *cname, ob_object *v)
+{
+    if (i > 0)
+        put_str(s, ", ");
+    if (cname)
+        put_str(s, cname);
+    else if (ob_is_type(name, &ob_str_type))
+        s->put(s, ob_str_data(name), ob_str_len(name));
+    else
+        ob_repr(name, s);
+    put_str(s, "=");
+    ob_repr(v, s);
+}
+
+static void repr_close(ob_sink *s)
+{
+    repr_depth--;
+    put_str(s, ")");
+}
+
+static void struct_repr(ob_object *o, ob_sink *s)
+{
+    if (!repr_open(o, s))
+        return;
+    const char *const *names = o->ob_type->extra;
+    size_t n = nslots_of(o->ob_type);
+    for (size_t i = 0; i < n; i++)
+        repr_item(s, i, NULL, names[i], ((ob_structobj *)o)->slots[i]);
+    repr_close(s);
+}
+
 int ob_struct_type_init(ob_type *t, const char *name, const char *const *slot_names,
                         uint16_t nslots)
 {
@@ -81,6 +136,7 @@ int ob_struct_type_init(ob_type *t, const char *name, const char *const *slot_na
     t->dealloc = struct_dealloc;
     t->traverse = struct_traverse;
     t->clear = struct_clear;
+    t->repr = struct_repr;
     t->extra = (void *)(uintptr_t)slot_names;
     return 0;
 }
@@ -205,6 +261,23 @@ static void instance_clear(ob_object *o)
     ob_clear_ref(&in->dict);
 }
 
+static void instance_repr(ob_object *o, ob_sink *s)
+{
+    if (!repr_open(o, s))
+        return;
+    ob_instanceobj *in = (ob_instanceobj *)o;
+    if (in->dict) {
+        size_t pos = 0, i = 0;
+        ob_object *k, *v;
+        while (ob_dict_next(in->dict, &pos, &k, &v))
+            repr_item(s, i++, k, NULL, v);
+    } else {
+        for (size_t i = 0; i < OB_INSTANCE_INLINE && in->values[i]; i++)
+            repr_item(s, i, ob_dictkeys_key_(keys_of(o), i), NULL, in->values[i]);
+    }
+    repr_close(s);
+}
+
 int ob_instance_type_init(ob_type *t, const char *name)
 {
     if (!t || !name)
@@ -220,6 +293,7 @@ int ob_instance_type_init(ob_type *t, const char *name)
     t->dealloc = instance_dealloc;
     t->traverse = instance_traverse;
     t->clear = instance_clear;
+    t->repr = instance_repr;
     t->extra = k;
     return 0;
 }

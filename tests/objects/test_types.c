@@ -276,6 +276,39 @@ static void test_instance_oom(void)
     obt_end();
 }
 
+/* repr of structs and instances: "Name(a=1, b=2)"; a struct or instance
+ * inside one being printed shows as "Name(...)" (bounded stack). */
+static void test_struct_and_instance_repr(void)
+{
+    obt_begin();
+    T_EQ(ob_struct_type_init(&point_struct, "PointS", xyz, 3), 0);
+    T_EQ(ob_instance_type_init(&point_instance, "Point"), 0);
+    ob_object *s = ob_struct_new(&point_struct), *o = ob_instance_new(&point_instance);
+    T_ASSERT(s && o);
+    T_EQ_STR(obt_repr(s), "PointS(x=None, y=None, z=None)");
+    T_EQ_STR(obt_repr(o), "Point()");
+    ob_object *name = ob_str_from_cstr("ab");
+    T_EQ(ob_struct_set(s, 0, ob_small_from(1)), 0);
+    T_EQ(ob_struct_set(s, 1, name), 0);
+    T_EQ(ob_instance_setattr(o, "x", ob_small_from(1)), 0);
+    T_EQ(ob_instance_setattr(o, "y", name), 0);
+    T_EQ_STR(obt_repr(s), "PointS(x=1, y='ab', z=None)");
+    T_EQ_STR(obt_repr(o), "Point(x=1, y='ab')");
+    ob_object *l = ob_list_new();
+    T_EQ(ob_list_append(l, o), 0);
+    T_EQ(ob_struct_set(s, 2, l), 0);
+    T_EQ_STR(obt_repr(s), "PointS(x=1, y='ab', z=[Point(...)])");
+    T_EQ_STR(obt_repr(l), "[Point(x=1, y='ab')]");
+    T_EQ(ob_struct_set(s, 0, s), 0); /* a cycle through itself */
+    T_EQ_STR(obt_repr(s), "PointS(x=PointS(...), y='ab', z=[Point(...)])");
+    T_ASSERT(ob_instance_dict(o) != NULL); /* through the dict: same text */
+    T_EQ_STR(obt_repr(o), "Point(x=1, y='ab')");
+    T_EQ(ob_struct_set(s, 0, OB_NONE), 0);
+    ob_decref(s), ob_decref(o), ob_decref(l), ob_decref(name);
+    ob_instance_type_fini(&point_instance);
+    obt_end();
+}
+
 static int cb_runs;
 static ob_object *cb_wr;
 static void on_dead(ob_object *wr, void *ctx)
@@ -463,6 +496,7 @@ static const t_case cases[] = {
     T_CASE(test_instances_share_keys),
     T_CASE(test_instance_values_inline),
     T_CASE(test_instance_oom),
+    T_CASE(test_struct_and_instance_repr),
     T_CASE(test_weakref_dies_with_referent),
     T_CASE(test_weak_value_dict_empties_itself),
     T_CASE(test_getsizeof_vs_deep_size),
