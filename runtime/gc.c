@@ -157,7 +157,9 @@ static void cursor_reset(void)
     gc.ycur = 0;
 }
 
-static ob_object *cursor_next(uint32_t *work)
+/* The next object, or NULL: at the end (part becomes 2) or when `budget`
+ * ran out while skipping (part stays; call again in the next step). */
+static ob_object *cursor_next(uint32_t *work, uint32_t budget)
 {
     while (gc.part == 0) {
         if (gc.ycur >= gc.ysend) {
@@ -172,8 +174,10 @@ static ob_object *cursor_next(uint32_t *work)
         (*work)++;
         if (o)
             return o;
+        if (*work >= budget)
+            return NULL;
     }
-    while (gc.part == 1) {
+    while (gc.part == 1 && *work < budget) {
         char *b = ob_heap_walk_next(ob_runtime_heap(), &gc.walk, work);
         if (!b) {
             gc.part = 2;
@@ -384,7 +388,7 @@ static void begin(int generation)
 static void ph_init(uint32_t *work, uint32_t budget)
 {
     ob_object *o;
-    while (*work < budget && (o = cursor_next(work)) != NULL) {
+    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
         uint32_t *w = gw_of(o);
         if (gc.part == 1) {
             /* old objects of the generations collected */
@@ -404,7 +408,7 @@ static void ph_init(uint32_t *work, uint32_t budget)
 static void ph_subtract(uint32_t *work, uint32_t budget)
 {
     ob_object *o;
-    while (*work < budget && (o = cursor_next(work)) != NULL) {
+    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
         if (!(*gw_of(o) & GW_INSET) || !o->ob_type->traverse)
             continue;
         visit_work = 0;
@@ -439,7 +443,7 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
             set_phase(remark ? OB_GC_CLEAR : OB_GC_WEAKREFS);
             return;
         }
-        ob_object *o = cursor_next(work);
+        ob_object *o = cursor_next(work, budget);
         if (!o)
             continue;
         uint32_t w = *gw_of(o);
@@ -451,7 +455,7 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
 static void ph_weakrefs(uint32_t *work, uint32_t budget)
 {
     ob_object *o;
-    while (*work < budget && (o = cursor_next(work)) != NULL) {
+    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
         if (!doomed(*gw_of(o)))
             continue;
         if (o->ob_rc & OB_F_WEAKREFD) {
@@ -466,7 +470,7 @@ static void ph_weakrefs(uint32_t *work, uint32_t budget)
 static void ph_finalize(uint32_t *work, uint32_t budget)
 {
     ob_object *o;
-    while (*work < budget && (o = cursor_next(work)) != NULL) {
+    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
         if (!doomed(*gw_of(o)) || !o->ob_type->finalize || (o->ob_rc & OB_F_FINALIZED))
             continue;
         /* PEP 442: once per object, kept alive while it runs. The
@@ -496,7 +500,7 @@ static void print_obj(const char *what, ob_object *o)
 static void ph_clear(uint32_t *work, uint32_t budget)
 {
     ob_object *o;
-    while (*work < budget && (o = cursor_next(work)) != NULL) {
+    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
         uint32_t *w = gw_of(o);
         if (!doomed(*w))
             continue;
@@ -547,7 +551,7 @@ static void ph_finish(uint32_t *work, uint32_t budget)
 {
     unsigned next = gc.gen + 1 < OB_GC_GENERATIONS ? (unsigned)gc.gen + 1u : (unsigned)gc.gen;
     ob_object *o;
-    while (*work < budget && (o = cursor_next(work)) != NULL) {
+    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
         uint32_t *w = gw_of(o);
         if (!(*w & GW_INSET))
             continue;
