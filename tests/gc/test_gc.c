@@ -439,7 +439,12 @@ static void test_long_ring_and_wide_fanout(void)
 {
     gct_begin();
     size_t base = live(), bytes = live_bytes();
-    uint32_t n = t_on_host() ? 1000u : 80u; /* more than the mark stack holds */
+    /* more than the mark stack holds where the heap has room */
+    uint32_t n = (uint32_t)(heap_capacity_() / 96u);
+    if (n > 1000)
+        n = 1000;
+    t_printf("# %u lists (heap capacity %u, mark stack %u)\n", (unsigned)n,
+             (unsigned)heap_capacity_(), (unsigned)OB_GC_MARK_STACK);
     /* A ring of n lists, garbage. */
     ob_object *first = ob_list_new(), *prev = first;
     T_ASSERT(first != NULL);
@@ -1449,6 +1454,12 @@ static void test_get_referrers_exact(void)
     /* An instance's attribute is referred to by its dict, not by it. */
     T_EQ(ob_instance_type_init(&inst_type, "Inst"), 0);
     ob_object *o = ob_instance_new(&inst_type);
+    if (!o) {
+        ob_heap_stats hs;
+        ob_heap_stats_get(ob_runtime_heap(), &hs);
+        t_printf("# ob_instance_new: %s (capacity %u, held %u, live %u)\n", ob_err_message(),
+                 (unsigned)hs.capacity, (unsigned)hs.bytes_held, (unsigned)live());
+    }
     T_ASSERT(o != NULL);
     T_EQ(ob_instance_setattr(o, "attr", u), 0);
     r = ob_gc_get_referrers(&u, 1);
@@ -1804,7 +1815,7 @@ static void test_stats_per_generation(void)
     gct_end();
 }
 
-static char stats_out[512];
+static char stats_out[256];
 static size_t stats_len;
 static void capture_write(const char *s, size_t n)
 {
@@ -1878,8 +1889,6 @@ static void test_emergency_collection_once(void)
         payload = 32;
     if (payload > 1024)
         payload = 1024;
-    static uint8_t buf[1024];
-    memset(buf, 0xA5, sizeof buf);
     /* Garbage cycles, each holding a payload, until an allocation only
      * succeeds thanks to the collector. */
     size_t made = 0, limit = cap / 32 + 16;
@@ -1894,7 +1903,7 @@ static void test_emergency_collection_once(void)
         T_EQ(ob_list_append(l, l), 0);
         ob_gc_get_stats(&st);
         hit |= st.emergency != 0;
-        ob_object *b = ob_bytes_from(buf, payload);
+        ob_object *b = ob_array_new(OB_ARR_U8, payload); /* a leaf payload */
         T_ASSERT(b != NULL);
         ob_gc_get_stats(&st);
         hit |= st.emergency != 0;
@@ -1930,8 +1939,6 @@ static void test_emergency_fails_once_when_all_live(void)
         chunk = 64;
     if (chunk > 4096)
         chunk = 4096;
-    static uint8_t buf[4096];
-    memset(buf, 0x5A, sizeof buf);
     /* A chain of (prev, bytes) tuples, all live, until an allocation fails:
      * that one ran exactly one emergency collection, which found nothing. */
     ob_object *chain = OB_NONE;
@@ -1940,7 +1947,7 @@ static void test_emergency_fails_once_when_all_live(void)
     size_t made = 0;
     while (!failed && made < cap / 16) {
         ob_gc_get_stats(&st0);
-        ob_object *b = ob_bytes_from(buf, chunk);
+        ob_object *b = ob_array_new(OB_ARR_U8, chunk);
         ob_gc_get_stats(&st1);
         if (!b) {
             T_EQ(ob_err_code(), OB_E_NOMEM);
