@@ -17,6 +17,8 @@
 
 #include "heap_int.h"
 
+_Static_assert(HP_CAPACITY(OB_SIZE_CLASSES - 1) >= 2, "pool_new hands out block 0 and keeps block 1 free");
+
 #define HP_LIKELY(x) __builtin_expect(!!(x), 1)
 #define HP_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
@@ -136,9 +138,11 @@ static void arena_pool_returned(ob_heap *h, hp_arena *a)
 /* ---- pools ---- */
 
 /* A fresh pool for class c (walkable blocks if walk), filed on its
- * usedpools list; NULL when no arena can be had. Bounded: O(1) unless a new
- * arena must come from the raw layer. */
-static hp_pool *pool_new(ob_heap *h, size_t c, int walk)
+ * usedpools list, and its first block for a request of n bytes: the pool is
+ * set up as if that block had been popped (block 1 carved and free, P2).
+ * NULL when no arena can be had. O(1) unless a new arena must come from the
+ * raw layer. */
+static void *pool_new(ob_heap *h, size_t c, int walk, size_t n)
 {
     hp_arena *a = h->usable;
     if (!a) {
@@ -177,16 +181,21 @@ static hp_pool *pool_new(ob_heap *h, size_t c, int walk)
     size_t li = HP_LIST(c, walk);
     pool->cls = (uint8_t)c;
     pool->state = walk ? HP_POOL_WALK : HP_POOL_USED;
-    pool->count = 0;
-    pool->freeblock = (uint16_t)HP_POOL_HDR;
-    pool->nextoffset = (uint16_t)(HP_POOL_HDR + size);
-    block_mark_free((char *)pool + HP_POOL_HDR, 0, size);
+    pool->count = 1;
+    pool->freeblock = (uint16_t)(HP_POOL_HDR + size); /* capacity >= 2 */
+    pool->nextoffset = (uint16_t)(HP_POOL_HDR + 2 * size);
+    block_mark_free((char *)pool + HP_POOL_HDR + size, 0, size);
     pool->prev = NULL;
     pool->next = h->usedpools[li];
     if (pool->next)
         pool->next->prev = pool;
     h->usedpools[li] = pool;
-    return pool;
+    hp_account(h, n, size);
+    char *b = (char *)pool + HP_POOL_HDR;
+#if OB_CHECKED
+    *(uint32_t *)b = HP_POISON32; /* as pool_pop leaves a block */
+#endif
+    return b;
 }
 
 /* Pool emptied: off usedpools, back to its arena. */
@@ -444,24 +453,16 @@ static void *try_alloc(ob_heap *h, size_t n, int walk)
     if (n <= OB_SMALL_LIMIT) {
         size_t c = (n - 1) >> 3, li = HP_LIST(c, walk);
         hp_pool *pool = h->usedpools[li];
-        if (!pool && !(pool = pool_new(h, c, walk))) {
-            /* A spare arena would have been used; nothing else to give back. */
-            return NULL;
-        }
-        return pool_pop(h, pool, li, c, n);
+        if (pool)
+            return pool_pop(h, pool, li, c, n);
+        /* A spare arena would have been used; nothing else to give back. */
+        return pool_new(h, c, walk, n);
     }
     return large_alloc(h, n, walk);
 }
 
 static void *alloc_slow(ob_heap *h, size_t n, int walk)
 {
-    size_t c = (n - 1) >> 3;
-    if (c < h->fast_classes) {
-        /* the class has no pool with a free block: take a pool (O(1)) */
-        hp_pool *pool = pool_new(h, c, walk);
-        if (HP_LIKELY(pool != NULL))
-            return pool_pop(h, pool, HP_LIST(c, walk), c, n);
-    }
     if (n == 0) {
         hp_error(h, "ob_heap_alloc: size 0");
         return NULL;
@@ -506,6 +507,9 @@ void *ob_heap_alloc(ob_heap *h, size_t n)
         hp_pool *pool = h->usedpools[c];
         if (HP_LIKELY(pool != NULL))
             return pool_pop(h, pool, c, c, n);
+        void *b = pool_new(h, c, 0, n); /* no pool with a free block: O(1) */
+        if (b)
+            return b;
     }
     return alloc_slow(h, n, 0);
 }
@@ -517,6 +521,9 @@ void *ob_heap_alloc_walkable(ob_heap *h, size_t n)
         hp_pool *pool = h->usedpools[OB_SIZE_CLASSES + c];
         if (HP_LIKELY(pool != NULL))
             return pool_pop(h, pool, OB_SIZE_CLASSES + c, c, n);
+        void *b = pool_new(h, c, 1, n);
+        if (b)
+            return b;
     }
     return alloc_slow(h, n, 1);
 }

@@ -300,6 +300,69 @@ static void fragmentation(const allocator *al, size_t region, uint32_t live, uin
         }
 }
 
+/* One small operation at each pool and arena transition (Obol only): the
+ * worst cases of the small path. */
+static void transitions(void)
+{
+    fresh_heaps();
+    uint32_t t;
+    void *a, *b, *c;
+    k_printf("small operations at pool and arena transitions (obol):\n");
+    t = BENCH_CALL(a = (*ob_alloc_fn)(16));
+    k_printf("  alloc, class without a pool, arena from the raw layer   %4lu\n", (unsigned long)t);
+    t = BENCH_CALL(b = (*ob_alloc_fn)(24));
+    k_printf("  alloc, class without a pool, pool carved from the arena %4lu\n", (unsigned long)t);
+    t = BENCH_CALL((*ob_free_fn)(b));
+    k_printf("  free, pool empties, back to its arena                   %4lu\n", (unsigned long)t);
+    t = BENCH_CALL(b = (*ob_alloc_fn)(24));
+    k_printf("  alloc, class without a pool, pool from the arena's list %4lu\n", (unsigned long)t);
+    (*ob_free_fn)(b);
+    t = BENCH_CALL((*ob_free_fn)(a));
+    k_printf("  free, pool and arena empty, arena kept as the spare     %4lu\n", (unsigned long)t);
+    t = BENCH_CALL(a = (*ob_alloc_fn)(16));
+    k_printf("  alloc, class without a pool, arena from the spare       %4lu\n", (unsigned long)t);
+    /* Fill one pool: the allocation that fills it, and the free that brings it back. */
+    uint32_t n = 0, worst = 0;
+    ob_heap_stats st;
+    ob_heap_stats_get(H, &st);
+    uint32_t cap = st.classes[1].blocks_free + 1;
+    slots[n++] = a;
+    for (uint32_t i = 1; i < cap; i++) {
+        t = BENCH_CALL(slots[n] = (*ob_alloc_fn)(16));
+        n++;
+        if (t > worst)
+            worst = t;
+    }
+    k_printf("  alloc, the pool's last block (pool full, off the list)  %4lu\n", (unsigned long)worst);
+    t = BENCH_CALL((*ob_free_fn)(slots[3]));
+    k_printf("  free, into a full pool (back on the list)               %4lu\n", (unsigned long)t);
+    (*ob_free_fn)(slots[0]);
+    for (uint32_t i = 1; i < n; i++)
+        if (i != 3)
+            (*ob_free_fn)(slots[i]);
+    /* Two arenas of pools, then all freed: the second arena to empty goes back. */
+    n = 0;
+    for (;;) {
+        c = (*ob_alloc_fn)(OB_SMALL_LIMIT);
+        if (!c || n >= MAXSLOTS)
+            break;
+        slots[n++] = c;
+        ob_heap_stats_get(H, &st);
+        if (st.arenas_used == 3)
+            break;
+    }
+    worst = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        t = BENCH_CALL((*ob_free_fn)(slots[i]));
+        if (t > worst)
+            worst = t;
+        slots[i] = NULL;
+    }
+    k_printf("  free, arena empty with a spare kept: back to raw (max)  %4lu\n", (unsigned long)worst);
+    c = (*ob_alloc_fn)(8);
+    (*ob_free_fn)(c);
+}
+
 int main(void)
 {
     const k_board_info *b = k_board();
@@ -350,6 +413,8 @@ int main(void)
         both_steady("steady2000", 8, 1024, 2000);
         pow2 = 0;
     }
+
+    transitions();
 
     /* Memory held per 16-byte request. */
     fresh_heaps();
