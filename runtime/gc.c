@@ -23,8 +23,9 @@
  *            reached from such an object, or touched by the barrier
  *   SCANNED  its references have been followed by the marker
  *   YOUNG    it has a slot in the young table (young idx)
- *   refs     during a collection: its count minus references from S
- *            (saturates at 4095: such an object is simply kept)
+ *   refs     during a collection: its count minus references from S;
+ *            4095 means "in the big table" (OB_GC_BIG exact 32-bit
+ *            figures for heavily referenced members)
  */
 #include <string.h>
 
@@ -72,6 +73,15 @@ static struct {
 
     ob_object *stack[OB_GC_MARK_STACK];
     uint32_t sp;
+
+    /* Members whose count did not fit the 12-bit refs field: their exact
+     * figure lives here (refs field = GW_REFS_MAX says "look here"). A
+     * member that finds the table full is kept for this collection. */
+    struct {
+        ob_object *o;
+        uint32_t refs;
+    } big[OB_GC_BIG];
+    uint32_t nbig;
 
     /* this collection */
     size_t found, survivors, collected_now;
@@ -206,8 +216,18 @@ static int visit_subtract(ob_object *r, void *arg)
     if (!is_container(r))
         return 0;
     uint32_t *w = gw_of(r);
-    if ((*w & GW_INSET) && REFS(*w) != 0 && REFS(*w) != GW_REFS_MAX)
+    if (!(*w & GW_INSET) || REFS(*w) == 0)
+        return 0;
+    if (REFS(*w) != GW_REFS_MAX) {
         *w -= 1u << GW_REFS_SHIFT;
+        return 0;
+    }
+    for (uint32_t i = 0; i < gc.nbig; i++)
+        if (gc.big[i].o == r) {
+            if (gc.big[i].refs)
+                gc.big[i].refs--;
+            break;
+        }
     return 0;
 }
 
@@ -295,6 +315,11 @@ void ob_gc_forget_(ob_object *o)
         young_remove(o, w);
     if ((*w & (GW_INSET | GW_MARK | GW_SCANNED)) == (GW_INSET | GW_MARK) && gc.sp)
         stack_remove(o);
+    for (uint32_t i = 0; i < gc.nbig; i++)
+        if (gc.big[i].o == o) {
+            gc.big[i] = gc.big[--gc.nbig];
+            break;
+        }
     /* garbage freed by count before the clearing walk reached it (a
      * finalizer or a clear broke its cycle): it counts as collected */
     if ((*w & (GW_INSET | GW_MARK | GW_SCANNED)) == GW_INSET && gc.phase >= OB_GC_WEAKREFS &&
@@ -371,6 +396,7 @@ static void begin(int generation)
     gc.found = gc.survivors = gc.collected_now = 0;
     gc.sp = 0;
     gc.rescan = 0;
+    gc.nbig = 0;
     gc.t0 = now_ticks();
     /* CPython: this collection counts towards the next generation's, and
      * resets the counts of those it collects. */
@@ -397,6 +423,11 @@ static void ph_init(uint32_t *work, uint32_t budget)
         }
         uintptr_t n = o->ob_rc >> OB_RC_SHIFT;
         uint32_t refs = n >= GW_REFS_MAX ? GW_REFS_MAX : (uint32_t)n;
+        if (refs == GW_REFS_MAX && gc.nbig < OB_GC_BIG) {
+            gc.big[gc.nbig].o = o;
+            gc.big[gc.nbig].refs = (uint32_t)n;
+            gc.nbig++;
+        }
         *w = (*w & ~(GW_MARK | GW_SCANNED | (GW_REFS_MAX << GW_REFS_SHIFT))) | GW_INSET |
              (refs << GW_REFS_SHIFT);
         o->ob_rc |= OB_F_BARRIER;
@@ -416,6 +447,13 @@ static void ph_subtract(uint32_t *work, uint32_t budget)
         *work += visit_work;
     }
     if (gc.part == 2) {
+        /* the heavily referenced members: referenced from outside or not */
+        for (uint32_t i = 0; i < gc.nbig; i++) {
+            uint32_t *w = gw_of(gc.big[i].o);
+            uint32_t r = gc.big[i].refs ? 1u : 0u;
+            *w = (*w & ~(GW_REFS_MAX << GW_REFS_SHIFT)) | (r << GW_REFS_SHIFT);
+        }
+        gc.nbig = 0;
         set_phase(OB_GC_MARK);
         gc.rescan = 0;
     }
@@ -675,7 +713,7 @@ int ob_gc_start(int generation)
 {
     if (generation < 0 || generation >= OB_GC_GENERATIONS)
         return ob_err_set(OB_E_VALUE, "invalid generation");
-    if (!gc.up || gc.busy || gc.phase != OB_GC_IDLE)
+    if (!gc.up || gc.busy || gc.phase != OB_GC_IDLE || ob_freeing_())
         return ob_err_set(OB_E_STATE, "a collection is already in progress");
     gc.busy = 1;
     begin(generation);
@@ -751,6 +789,10 @@ void ob_gc_alloc_hook_(void)
         }
         return;
     }
+    /* CPython looks at the older generations only when generation 0 is
+     * over its threshold (or, here, its table is full). */
+    if (!((gc.threshold[0] && gc.count[0] > gc.threshold[0]) || (gc.young && gc.yn >= gc.ycap)))
+        return;
     int g = due_generation();
     if (g < 0)
         return;

@@ -183,6 +183,14 @@ static_assert(OB_POOL_SIZE - 32 >= 2 * OB_SMALL_LIMIT,
 #define OB_GC_MARK_STACK 64
 #endif
 
+/* Members with 4095 or more references at the start of a collection
+ * whose exact figure the collector keeps (8 bytes each, static); beyond
+ * these, such a member is kept for that collection. 1..256. */
+#ifndef OB_GC_BIG
+#define OB_GC_BIG 16
+#endif
+
+static_assert(OB_GC_BIG >= 1 && OB_GC_BIG <= 256, "OB_GC_BIG must be 1..256");
 static_assert(OB_GC_YOUNG_CAP >= 16 && OB_GC_YOUNG_CAP <= 4095, "OB_GC_YOUNG_CAP must be 16..4095");
 static_assert(OB_GC_MARK_STACK >= 8 && OB_GC_MARK_STACK <= 1024, "OB_GC_MARK_STACK must be 8..1024");
 static_assert(OB_NEST_MAX >= 4 && OB_NEST_MAX <= 64, "OB_NEST_MAX out of range");
