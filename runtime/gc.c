@@ -85,6 +85,7 @@ static struct {
 
     /* this collection */
     size_t found, survivors, collected_now;
+    uint32_t special;    /* members with weak references or a finalizer to run */
     uint32_t t0;         /* timestamp at the start */
 
     uint32_t budget, alloc_budget;
@@ -263,6 +264,13 @@ static void scan(ob_object *o, uint32_t *work)
 }
 
 /* ---- the barrier --------------------------------------------------------------------- */
+/* weakref.c: a weak reference was made to o, which is under the barrier. */
+void ob_gc_weakref_made_(ob_object *o)
+{
+    if (is_container(o) && (*gw_of(o) & GW_INSET))
+        gc.special++;
+}
+
 void ob_gc_touch_(ob_object *o)
 {
     if (!is_container(o))
@@ -397,6 +405,7 @@ static void begin(int generation)
     gc.sp = 0;
     gc.rescan = 0;
     gc.nbig = 0;
+    gc.special = 0;
     gc.t0 = now_ticks();
     /* CPython: this collection counts towards the next generation's, and
      * resets the counts of those it collects. */
@@ -423,6 +432,8 @@ static void ph_init(uint32_t *work, uint32_t budget)
         }
         uintptr_t n = o->ob_rc >> OB_RC_SHIFT;
         uint32_t refs = n >= GW_REFS_MAX ? GW_REFS_MAX : (uint32_t)n;
+        if ((o->ob_rc & OB_F_WEAKREFD) || (o->ob_type->finalize && !(o->ob_rc & OB_F_FINALIZED)))
+            gc.special++;
         if (refs == GW_REFS_MAX && gc.nbig < OB_GC_BIG) {
             gc.big[gc.nbig].o = o;
             gc.big[gc.nbig].refs = (uint32_t)n;
@@ -479,6 +490,11 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
                 continue;
             }
             set_phase(remark ? OB_GC_CLEAR : OB_GC_WEAKREFS);
+            if (!remark && !gc.special) {
+                /* no member has weak references or a finalizer: nothing to
+                 * clear or run, and nothing can be resurrected */
+                set_phase(OB_GC_CLEAR);
+            }
             return;
         }
         ob_object *o = cursor_next(work, budget);
@@ -535,36 +551,6 @@ static void print_obj(const char *what, ob_object *o)
     ob_printf("gc: %s <%s %p> %s\n", what, o->ob_type->name, (void *)o, buf);
 }
 
-static void ph_clear(uint32_t *work, uint32_t budget)
-{
-    ob_object *o;
-    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
-        uint32_t *w = gw_of(o);
-        if (!doomed(*w))
-            continue;
-        *w |= GW_SCANNED; /* counted here, not again when it is freed */
-        gc.found++;
-        if (gc.debug & OB_GC_DEBUG_COLLECTABLE)
-            print_obj("collectable", o);
-        if (gc.debug & OB_GC_DEBUG_SAVEALL) {
-            ob_object *g = ob_gc_garbage();
-            if (g && ob_list_append(g, o) == 0) {
-                *w |= GW_MARK; /* kept: it is no garbage any more */
-                continue;
-            }
-            ob_err_clear(); /* no room to keep it: free it after all */
-        }
-        if (o->ob_type->clear) {
-            o->ob_rc += OB_RC_ONE;
-            o->ob_type->clear(o);
-            ob_decref(o);
-            *work += 4;
-        }
-    }
-    if (gc.part == 2)
-        set_phase(OB_GC_FINISH);
-}
-
 /* CPython untracks tuples that hold no container: they can never be part
  * of a cycle. */
 static int tuple_of_leaves(ob_object *o)
@@ -583,32 +569,80 @@ static int tuple_of_leaves(ob_object *o)
     return 1;
 }
 
-static void end_collection(void);
-
-static void ph_finish(uint32_t *work, uint32_t budget)
+/* A survivor leaves the set: barrier lifted, one generation up. */
+static void promote(ob_object *o, uint32_t *w)
 {
     unsigned next = gc.gen + 1 < OB_GC_GENERATIONS ? (unsigned)gc.gen + 1u : (unsigned)gc.gen;
+    o->ob_rc &= ~OB_F_BARRIER;
+    *w &= ~(GW_INSET | GW_MARK | GW_SCANNED | (GW_REFS_MAX << GW_REFS_SHIFT));
+    if (*w & GW_YOUNG)
+        *w &= ~(GW_YOUNG | GW_IDX_MASK); /* the young part of the table goes */
+    if (!(*w & GW_TRACKED))
+        return; /* untracked during the collection */
+    if (tuple_of_leaves(o)) {
+        *w &= ~(GW_TRACKED | GW_GEN_MASK);
+        gc.tracked--;
+        return;
+    }
+    *w = (*w & ~GW_GEN_MASK) | (next << GW_GEN_SHIFT);
+    gc.survivors++;
+}
+
+static void end_collection(void);
+
+/* CLEAR: one walk that breaks the references of the garbage (or keeps it,
+ * SAVEALL) and promotes the survivors. Lifting a survivor's barrier before
+ * the garbage after it is cleared is safe: nothing can reach garbage any
+ * more (REMARK has run), and clearing only drops references. */
+static void ph_clear(uint32_t *work, uint32_t budget)
+{
     ob_object *o;
     while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
         uint32_t *w = gw_of(o);
         if (!(*w & GW_INSET))
             continue;
-        o->ob_rc &= ~OB_F_BARRIER;
-        *w &= ~(GW_INSET | GW_MARK | GW_SCANNED | (GW_REFS_MAX << GW_REFS_SHIFT));
-        if (*w & GW_YOUNG)
-            *w &= ~(GW_YOUNG | GW_IDX_MASK); /* the young part of the table goes */
-        if (!(*w & GW_TRACKED))
-            continue; /* untracked during the collection */
-        if (tuple_of_leaves(o)) {
-            *w &= ~(GW_TRACKED | GW_GEN_MASK);
-            gc.tracked--;
+        *work += 1;
+        if (!doomed(*w)) {
+            promote(o, w);
             continue;
         }
-        *w = (*w & ~GW_GEN_MASK) | (next << GW_GEN_SHIFT);
-        gc.survivors++;
+        *w |= GW_SCANNED; /* counted here, not again when it is freed */
+        gc.found++;
+        if (gc.debug & OB_GC_DEBUG_COLLECTABLE)
+            print_obj("collectable", o);
+        if (gc.debug & OB_GC_DEBUG_SAVEALL) {
+            ob_object *g = ob_gc_garbage();
+            if (g && ob_list_append(g, o) == 0) {
+                promote(o, w); /* kept: it is no garbage any more */
+                continue;
+            }
+            ob_err_clear(); /* no room to keep it: free it after all */
+        }
+        if (o->ob_type->clear) {
+            ob_stats before, after;
+            ob_stats_get(&before);
+            o->ob_rc += OB_RC_ONE;
+            o->ob_type->clear(o);
+            if ((o->ob_rc >> OB_RC_SHIFT) > 1)
+                promote(o, w); /* still held (by garbage not yet cleared) */
+            ob_decref(o);
+            ob_stats_get(&after);
+            /* charged by what the clearing freed, which can be much */
+            *work += 4 + 8 * (uint32_t)(before.objects - after.objects);
+        } else {
+            promote(o, w);
+        }
     }
     if (gc.part == 2)
-        end_collection();
+        set_phase(OB_GC_FINISH);
+}
+
+/* FINISH: nothing left to walk; the young table is tidied at once. */
+static void ph_finish(uint32_t *work, uint32_t budget)
+{
+    (void)budget;
+    *work += 1 + (gc.yn - gc.ysend) / 4u;
+    end_collection();
 }
 
 static void end_collection(void)

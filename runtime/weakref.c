@@ -108,6 +108,8 @@ static ob_object *weakref_make(ob_object *o, ob_weakref_cb cb, void *ctx, ob_obj
     w->key = ob_newref(key);
     w->next = head;
     o->ob_rc |= OB_F_WEAKREFD;
+    if (o->ob_rc & OB_F_BARRIER)
+        ob_gc_weakref_made_(o); /* the collection in progress must look at it */
     return &w->head;
 }
 

@@ -172,7 +172,7 @@ static_assert(OB_POOL_SIZE - 32 >= 2 * OB_SMALL_LIMIT,
  * (the progress rule of docs/gc.md doubles it as the young generation
  * grows past its threshold). */
 #ifndef OB_GC_STEP_BUDGET
-#define OB_GC_STEP_BUDGET 512
+#define OB_GC_STEP_BUDGET 384
 #endif
 #ifndef OB_GC_ALLOC_BUDGET
 #define OB_GC_ALLOC_BUDGET 32
