@@ -86,7 +86,6 @@ static struct {
     /* this collection */
     size_t found, survivors, collected_now;
     uint32_t special;    /* members with weak references or a finalizer to run */
-    uint32_t t0;         /* timestamp at the start */
 
     uint32_t budget, alloc_budget;
     unsigned debug;
@@ -406,7 +405,6 @@ static void begin(int generation)
     gc.rescan = 0;
     gc.nbig = 0;
     gc.special = 0;
-    gc.t0 = now_ticks();
     /* CPython: this collection counts towards the next generation's, and
      * resets the counts of those it collects. */
     if (generation + 1 < OB_GC_GENERATIONS)
@@ -676,8 +674,6 @@ static void end_collection(void)
     gc.collected_now = found;
     gc.st.gen[gc.gen].collections++;
     gc.st.gen[gc.gen].collected += (uint32_t)found;
-    uint32_t dt = now_ticks() - gc.t0;
-    (void)dt;
     if (gc.debug & OB_GC_DEBUG_STATS)
         ob_printf("gc: done, %lu unreachable, 0 uncollectable, %lu survivors\n",
                   (unsigned long)found, (unsigned long)gc.survivors);
@@ -727,6 +723,33 @@ static int can_run(void)
     return gc.up && !gc.busy && !ob_freeing_();
 }
 
+/* Starts a collection; its start callbacks run as the collector's. */
+static void start(int generation)
+{
+    gc.busy = 1;
+    begin(generation);
+    gc.busy = 0;
+}
+
+/* Stop-the-world: the collection in progress to its end, then one of
+ * `generation`. Returns the unreachable objects both found. */
+static size_t collect_now(int generation)
+{
+    size_t found = 0;
+    if (gc.phase != OB_GC_IDLE) {
+        timed_run(UINT32_MAX);
+        found = gc.collected_now;
+    }
+    start(generation);
+    timed_run(UINT32_MAX);
+    return found + gc.collected_now;
+}
+
+static int young_full(void)
+{
+    return gc.young && gc.yn >= gc.ycap;
+}
+
 /* ---- public: collect, start, step ------------------------------------------------------- */
 long ob_gc_collect(int generation)
 {
@@ -734,12 +757,7 @@ long ob_gc_collect(int generation)
         return ob_err_set(OB_E_VALUE, "invalid generation");
     if (!can_run())
         return 0;
-    if (gc.phase != OB_GC_IDLE)
-        timed_run(UINT32_MAX);
-    gc.busy = 1;
-    begin(generation);
-    gc.busy = 0;
-    timed_run(UINT32_MAX);
+    collect_now(generation);
     return (long)gc.collected_now;
 }
 
@@ -749,9 +767,7 @@ int ob_gc_start(int generation)
         return ob_err_set(OB_E_VALUE, "invalid generation");
     if (!gc.up || gc.busy || gc.phase != OB_GC_IDLE || ob_freeing_())
         return ob_err_set(OB_E_STATE, "a collection is already in progress");
-    gc.busy = 1;
-    begin(generation);
-    gc.busy = 0;
+    start(generation);
     return 0;
 }
 
@@ -797,9 +813,8 @@ static int due_generation(void)
 {
     if (gc.threshold[0] == 0)
         return -1;
-    int full = gc.young && gc.yn >= gc.ycap;
     for (int i = OB_GC_GENERATIONS - 1; i >= 0; i--) {
-        if (gc.count[i] > gc.threshold[i] || (i == 0 && full)) {
+        if (gc.count[i] > gc.threshold[i] || (i == 0 && young_full())) {
             if (i == OB_GC_GENERATIONS - 1 && gc.long_lived_pending < gc.long_lived_total / 4)
                 continue;
             return i;
@@ -825,14 +840,12 @@ void ob_gc_alloc_hook_(void)
     }
     /* CPython looks at the older generations only when generation 0 is
      * over its threshold (or, here, its table is full). */
-    if (!((gc.threshold[0] && gc.count[0] > gc.threshold[0]) || (gc.young && gc.yn >= gc.ycap)))
+    if (!((gc.threshold[0] && gc.count[0] > gc.threshold[0]) || young_full()))
         return;
     int g = due_generation();
     if (g < 0)
         return;
-    gc.busy = 1;
-    begin(g);
-    gc.busy = 0;
+    start(g);
     timed_run(gc.incremental ? gc.alloc_budget : UINT32_MAX);
 }
 
@@ -844,9 +857,7 @@ void ob_gc_periodic(uint32_t ticks)
         int g = due_generation();
         if (g < 0)
             return;
-        gc.busy = 1;
-        begin(g);
-        gc.busy = 0;
+        start(g);
     }
     uint32_t t = now_ticks();
     do
@@ -866,15 +877,7 @@ int ob_gc_oom_(size_t request)
     if (!can_run())
         return 0;
     gc.st.emergency++;
-    size_t before = gc.st.gen[0].collected + gc.st.gen[1].collected + gc.st.gen[2].collected;
-    if (gc.phase != OB_GC_IDLE)
-        timed_run(UINT32_MAX);
-    gc.busy = 1;
-    begin(OB_GC_GENERATIONS - 1);
-    gc.busy = 0;
-    timed_run(UINT32_MAX);
-    size_t after = gc.st.gen[0].collected + gc.st.gen[1].collected + gc.st.gen[2].collected;
-    return after != before;
+    return collect_now(OB_GC_GENERATIONS - 1) != 0;
 }
 
 /* ---- settings ------------------------------------------------------------------------------ */
@@ -990,18 +993,22 @@ static int add_object(ob_object *o, uint32_t *w, void *ctx)
     return ob_list_append(c->out, o);
 }
 
+/* A new list of what fn appends for every tracked object. */
+static ob_object *collect_list(struct collect_ctx *c,
+                               int (*fn)(ob_object *o, uint32_t *w, void *ctx))
+{
+    c->out = ob_list_new();
+    if (c->out && walk_all(fn, c) < 0)
+        ob_clear_ref(&c->out);
+    return c->out;
+}
+
 ob_object *ob_gc_get_objects(int generation)
 {
     if (generation < -1 || generation >= OB_GC_GENERATIONS)
         return ob_err_null(OB_E_VALUE, "invalid generation");
-    struct collect_ctx c = { ob_list_new(), generation, NULL, 0, 0 };
-    if (!c.out)
-        return NULL;
-    if (walk_all(add_object, &c) < 0) {
-        ob_decref(c.out);
-        return NULL;
-    }
-    return c.out;
+    struct collect_ctx c = { NULL, generation, NULL, 0, 0 };
+    return collect_list(&c, add_object);
 }
 
 static int refers_visit(ob_object *r, void *arg)
@@ -1028,14 +1035,8 @@ static int add_referrer(ob_object *o, uint32_t *w, void *ctx)
 
 ob_object *ob_gc_get_referrers(ob_object *const *objs, size_t n)
 {
-    struct collect_ctx c = { ob_list_new(), -1, objs, n, 0 };
-    if (!c.out)
-        return NULL;
-    if (walk_all(add_referrer, &c) < 0) {
-        ob_decref(c.out);
-        return NULL;
-    }
-    return c.out;
+    struct collect_ctx c = { NULL, -1, objs, n, 0 };
+    return collect_list(&c, add_referrer);
 }
 
 static int append_visit(ob_object *r, void *arg)

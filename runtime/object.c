@@ -128,18 +128,25 @@ void ob_stats_get(ob_stats *st)
 }
 
 /* ---- side blocks --------------------------------------------------------- */
-void *ob_mem_alloc(size_t n)
+/* A counted block: walkable for containers (the collector enumerates
+ * them), ordinary otherwise. */
+static void *mem_alloc(size_t n, int walkable)
 {
     if (!rt.heap)
         return ob_err_null(OB_E_STATE, "runtime not initialised");
     if (n == 0)
         n = 1;
-    void *p = ob_heap_alloc(rt.heap, n);
+    void *p = walkable ? ob_heap_alloc_walkable(rt.heap, n) : ob_heap_alloc(rt.heap, n);
     if (!p)
         return ob_err_null(OB_E_NOMEM, "out of memory");
     rt.st.blocks++;
     rt.st.bytes += ob_heap_block_size(rt.heap, p);
     return p;
+}
+
+void *ob_mem_alloc(size_t n)
+{
+    return mem_alloc(n, 0);
 }
 
 void *ob_mem_realloc(void *p, size_t n)
@@ -188,23 +195,13 @@ ob_object *ob_object_alloc(const ob_type *t, size_t nitems)
     if (t->itemsize && nitems > (SIZE_MAX / 2 - fixed) / t->itemsize)
         return ob_err_null(OB_E_OVERFLOW, "object size overflows");
     size_t n = fixed + nitems * t->itemsize;
-    char *b;
-    if (pre) {
-        /* Containers: the collector may run first (thresholds), and their
-         * blocks are walkable, so it can find them all. */
-        if (!rt.heap)
-            return ob_err_null(OB_E_STATE, "runtime not initialised");
+    /* Containers: the collector may run first (thresholds), and their
+     * blocks are walkable, so it can find them all. */
+    if (pre && rt.heap)
         ob_gc_alloc_hook_();
-        b = ob_heap_alloc_walkable(rt.heap, n);
-        if (!b)
-            return ob_err_null(OB_E_NOMEM, "out of memory");
-        rt.st.blocks++;
-        rt.st.bytes += ob_heap_block_size(rt.heap, b);
-    } else {
-        b = ob_mem_alloc(n);
-        if (!b)
-            return NULL;
-    }
+    char *b = mem_alloc(n, pre != 0);
+    if (!b)
+        return NULL;
     memset(b, 0, n);
     ob_object *o = (ob_object *)(void *)(b + pre);
     o->ob_rc = OB_RC_ONE;
