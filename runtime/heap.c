@@ -208,6 +208,7 @@ static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
     if (pool->next)
         pool->next->prev = pool->prev;
     hp_arena *a = hp_slot(h, pool);
+    h->walk_epoch++; /* open walks may stand in it (W5) */
     pool->state = HP_POOL_FREE;
     pool->next = a->freepools;
     pool->prev = NULL;
@@ -690,6 +691,8 @@ int ob_heap_walk_begin(ob_heap *h, ob_heap_walk *w)
     w->large = NULL;
     w->phase = 0;
     w->open = 1;
+    w->epochp = &h->walk_epoch;
+    w->epoch = h->walk_epoch - 1u; /* nothing cached */
     return 0;
 }
 
@@ -700,6 +703,7 @@ void ob_heap_walk_end(ob_heap *h, ob_heap_walk *w)
             h->walks[i] = NULL;
     w->open = 0;
     w->phase = 2;
+    w->pos = 0;
     w->large = NULL;
 }
 
@@ -735,7 +739,11 @@ static char *walk_small(const ob_heap *h, ob_heap_walk *w, uint32_t *units)
             for (size_t end = hp->nextoffset; off < end; off += size) {
                 (*units)++;
                 if (*(const uint32_t *)(pool + off) & 1u) {
+                    /* cache the pool for the inline fast path (W5) */
                     w->pos = (uintptr_t)(pool + off);
+                    w->end = (uintptr_t)(pool + end);
+                    w->size = (uint16_t)size;
+                    w->epoch = h->walk_epoch;
                     return pool + off;
                 }
             }
@@ -744,7 +752,7 @@ static char *walk_small(const ob_heap *h, ob_heap_walk *w, uint32_t *units)
     return NULL;
 }
 
-void *ob_heap_walk_next(ob_heap *h, ob_heap_walk *w, uint32_t *work)
+void *ob_heap_walk_next_(ob_heap *h, ob_heap_walk *w, uint32_t *work)
 {
     uint32_t units = 0;
     char *r = NULL;
@@ -754,6 +762,7 @@ void *ob_heap_walk_next(ob_heap *h, ob_heap_walk *w, uint32_t *work)
         r = walk_small(h, w, &units);
         if (!r) {
             w->phase = 1;
+            w->pos = 0; /* no fast path in the large phase */
             w->large = h->wlarge;
         }
     }
@@ -769,6 +778,76 @@ void *ob_heap_walk_next(ob_heap *h, ob_heap_walk *w, uint32_t *work)
     if (work)
         *work += units;
     return r;
+}
+
+size_t ob_heap_walk_fill(ob_heap *h, ob_heap_walk *w, void **out, size_t n, uint32_t mask,
+                         uint32_t want, uint32_t *work, uint32_t budget)
+{
+    size_t k = 0;
+    uint32_t units = *work;
+    if (!w->open || !n)
+        return 0;
+    mask |= 1u; /* blocks in use only */
+    want |= 1u;
+    while (w->phase == 0) {
+        uintptr_t b = w->pos;
+        if (b && w->epoch == h->walk_epoch) {
+            /* the pool the walk stands in (W5): a load and a test per
+             * block, up to its end or the budget */
+            uintptr_t end = w->end, size = w->size, lim = end;
+            uint32_t left = budget > units ? budget - units : 1u;
+            if (left < 1024u && b + (left + 1u) * size < lim)
+                lim = b + (left + 1u) * size;
+            while ((b += size) < lim) {
+                units++;
+                if ((*(const uint32_t *)b & mask) == want) {
+                    out[k++] = (void *)b;
+                    if (k == n)
+                        break;
+                }
+            }
+            if (b >= end) {
+                w->pos = end - 1; /* the pool is done: on past its blocks */
+            } else {
+                if (b >= lim)
+                    b -= size; /* the budget ended it: b was not looked at */
+                w->pos = b;
+            }
+            if (k == n || units >= budget)
+                break;
+        }
+        char *r = walk_small(h, w, &units);
+        if (!r) {
+            w->phase = 1;
+            w->pos = 0;
+            w->large = h->wlarge;
+            break; /* small blocks only in this batch */
+        }
+        if ((*(const uint32_t *)r & mask) == want)
+            out[k++] = r;
+        if (k == n || units >= budget)
+            break;
+    }
+    while (k == 0 && w->phase == 1 && units < budget) {
+        /* large blocks one at a time: the heap keeps w->large valid */
+        void *r = ob_heap_walk_next_(h, w, &units);
+        if (r && (*(const uint32_t *)r & mask) == want)
+            out[k++] = r;
+    }
+    *work = units;
+    return k;
+}
+
+const uint32_t *ob_heap_walk_epoch(const ob_heap *h)
+{
+    return &h->walk_epoch;
+}
+
+void ob_heap_walk_rewind(ob_heap_walk *w, void *last)
+{
+    w->phase = 0;
+    w->pos = (uintptr_t)last;
+    w->epoch = *w->epochp - 1u; /* recompute from the address */
 }
 
 /* ---- failure control ---- */

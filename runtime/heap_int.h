@@ -67,6 +67,10 @@
  *   W3 free extents and normal large blocks have HP_EXT_WALK clear;
  *   W4 h->walks[] holds the open walks (each open, each at most once); a walk
  *      in the large phase points at a block on the list, or NULL.
+ *   W5 an open walk whose epoch equals h->walk_epoch stands in a walkable
+ *      pool that has not emptied since the walk cached it: [cur, end) are
+ *      carved blocks of that pool (so the walk's inline fast path may step
+ *      through them without looking at any header).
  */
 #ifndef OB_HEAP_INT_H
 #define OB_HEAP_INT_H
@@ -166,6 +170,7 @@ struct ob_heap {
     uint32_t binmask;
     char *wlarge;                       /* first walkable large block (W2) */
     ob_heap_walk *walks[OB_HEAP_WALKS]; /* the open walks (W4) */
+    uint32_t walk_epoch; /* bumped when a pool empties (W5) */
 
     /* statistics */
     /* Bytes in live blocks: held = peak - slack (hp_held), so one counter

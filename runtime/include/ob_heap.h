@@ -150,10 +150,17 @@ void *ob_heap_alloc_walkable(ob_heap *h, size_t n) __attribute__((warn_unused_re
  * walk ends or is ended: w must outlive it. */
 #define OB_HEAP_WALKS 2
 typedef struct ob_heap_walk {
-    uintptr_t pos;  /* small phase: the last block returned, or 0 */
+    uintptr_t pos;  /* small phase: the last block returned; else 0 */
     void *large;    /* large phase: the next large block to return */
     uint8_t phase;  /* 0 small, 1 large, 2 done */
     uint8_t open;
+    /* The pool the walk stands in, cached for the inline fast path: the
+     * blocks after pos up to end, size bytes apart, valid while *epochp
+     * still equals epoch (no pool emptied since). */
+    uint16_t size;
+    uint32_t epoch;
+    const uint32_t *epochp;
+    uintptr_t end;
 } ob_heap_walk;
 
 /* Opens w at the start (registers it). 0, or -1 when OB_HEAP_WALKS walks
@@ -162,8 +169,49 @@ int ob_heap_walk_begin(ob_heap *h, ob_heap_walk *w);
 /* The next walkable block in use (its start, as ob_heap_alloc_walkable
  * returned it), or NULL at the end (the walk is then closed). *work, when
  * not NULL, is increased by the units spent: one per block looked at, pool
- * or arena slot skipped, so a caller can bound a step. */
-void *ob_heap_walk_next(ob_heap *h, ob_heap_walk *w, uint32_t *work);
+ * or arena slot skipped, so a caller can bound a step. Inline: within a
+ * pool a step costs a few instructions (a load and a bit test per block);
+ * the next pool, and any pool that emptied meanwhile, go through
+ * ob_heap_walk_next_(). */
+void *ob_heap_walk_next_(ob_heap *h, ob_heap_walk *w, uint32_t *work);
+static inline void *ob_heap_walk_next(ob_heap *h, ob_heap_walk *w, uint32_t *work)
+{
+    uintptr_t b = w->pos;
+    if (b && *w->epochp == w->epoch) { /* pos is 0 outside the small phase */
+        uintptr_t end = w->end, size = w->size;
+        uint32_t n = 0;
+        while ((b += size) < end) {
+            n++;
+            if (*(const uint32_t *)b & 1u) {
+                w->pos = b;
+                if (work)
+                    *work += n;
+                return (void *)b;
+            }
+        }
+        if (work)
+            *work += n;
+        w->pos = end - 1; /* past the pool's blocks: the slow path goes on */
+    }
+    return ob_heap_walk_next_(h, w, work);
+}
+/* Up to n next blocks in use whose first word w has (w & mask) == want
+ * (bit 0 is added to both), into out[] (the collector's batches): a tight
+ * loop over each pool's blocks. Stops early when *work (increased as by
+ * ob_heap_walk_next) reaches budget. Returns how many; the walk has ended
+ * when w->open is 0. A batch holds small blocks or one large block. The
+ * blocks matched at the call; a caller that lets the heap change before it
+ * uses them all must check, for each, that bit 0 of its first word is
+ * still 1 (else it was freed), and that no pool emptied since (the epoch
+ * below is unchanged): if one did, the rest of the batch is void, and the
+ * walk goes on with ob_heap_walk_rewind(w, the last block used). */
+size_t ob_heap_walk_fill(ob_heap *h, ob_heap_walk *w, void **out, size_t n, uint32_t mask,
+                         uint32_t want, uint32_t *work, uint32_t budget);
+/* The heap's walk epoch, bumped whenever a pool empties: a batch taken at
+ * one epoch is wholly valid (but for freed entries) while it lasts. */
+const uint32_t *ob_heap_walk_epoch(const ob_heap *h);
+/* Puts an open walk back just after `last`, a small block it returned. */
+void ob_heap_walk_rewind(ob_heap_walk *w, void *last);
 /* Closes w before its end. No-op on a closed walk. */
 void ob_heap_walk_end(ob_heap *h, ob_heap_walk *w);
 
