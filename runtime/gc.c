@@ -46,6 +46,7 @@
 #define GW_REFS_SHIFT 20
 #define GW_REFS_MAX 0xFFFu
 #define GEN_PERM 3u
+#define OB_GC_BATCH 16
 
 #define GEN(w) (((w) >> GW_GEN_SHIFT) & 3u)
 #define REFS(w) ((w) >> GW_REFS_SHIFT)
@@ -70,6 +71,11 @@ static struct {
 
     uint32_t ycur;       /* cursor in the young table */
     ob_heap_walk walk;   /* cursor in the heap */
+    ob_heap *heap;       /* the runtime's heap */
+    uint32_t *batch[OB_GC_BATCH]; /* the cursor's batch (gc words) */
+    uint32_t bfrom;      /* young table index of batch[0] */
+    uint32_t bepoch;     /* the heap's walk epoch when the batch was taken */
+    const uint32_t *epochp;
 
     ob_object *stack[OB_GC_MARK_STACK];
     uint32_t sp;
@@ -158,46 +164,96 @@ static void stack_remove(ob_object *o)
 
 /* ---- the cursor over the collected set ------------------------------------------
  * The young part [0, ysend) of the table, then (collections of generation 1
- * and up) every walkable block that is not young. */
+ * and up) every walkable block that is not young, taken a batch at a time
+ * (gc.batch: gc words, NULL for a hole of the young table) so that each
+ * phase runs through a batch in a tight loop. A batch never outlives the
+ * step that took it: what a step leaves of it goes back (cursor_keep), so
+ * between steps the cursor holds only a position. Phases that may free
+ * memory while they run through a batch (they run finalizers, callbacks,
+ * clears) check each entry first (entry_gone). */
 static void cursor_reset(void)
 {
     if (gc.part == 1)
-        ob_heap_walk_end(ob_runtime_heap(), &gc.walk);
+        ob_heap_walk_end(gc.heap, &gc.walk);
     gc.part = 0;
     gc.ycur = 0;
 }
 
-/* The next object, or NULL: at the end (part becomes 2) or when `budget`
- * ran out while skipping (part stays; call again in the next step). */
-static ob_object *cursor_next(uint32_t *work, uint32_t budget)
+/* The next batch: its size (entries in gc.batch), or 0 when there is none
+ * now: at the end (part becomes 2) or when `work` reached `budget` while
+ * looking through the heap (part stays 1). From the heap come only blocks
+ * whose gc word w has (w & mask) == want (and never young ones: the young
+ * part came first); from the young table, every entry. */
+static uint32_t cursor_take(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want)
 {
-    while (gc.part == 0) {
-        if (gc.ycur >= gc.ysend) {
-            if (gc.gen >= 1 && ob_heap_walk_begin(ob_runtime_heap(), &gc.walk) == 0) {
-                gc.part = 1;
-            } else {
-                gc.part = 2;
-            }
-            break;
+    if (gc.part == 0) {
+        if (gc.ycur < gc.ysend) {
+            uint32_t n = gc.ysend - gc.ycur;
+            if (n > OB_GC_BATCH)
+                n = OB_GC_BATCH;
+            ob_object **y = gc.young + gc.ycur;
+            for (uint32_t i = 0; i < n; i++)
+                gc.batch[i] = y[i] ? gw_of(y[i]) : NULL;
+            gc.bfrom = gc.ycur;
+            gc.ycur += n;
+            gc.bepoch = *gc.epochp;
+            return n; /* each entry is charged as it is dealt with */
         }
-        ob_object *o = gc.young[gc.ycur++];
-        (*work)++;
-        if (o)
-            return o;
-        if (*work >= budget)
-            return NULL;
-    }
-    while (gc.part == 1 && *work < budget) {
-        char *b = ob_heap_walk_next(ob_runtime_heap(), &gc.walk, work);
-        if (!b) {
+        if (gc.gen < 1 || ob_heap_walk_begin(gc.heap, &gc.walk) != 0) {
             gc.part = 2;
-            break;
+            return 0;
         }
-        if (*(uint32_t *)(void *)b & GW_YOUNG)
-            continue;
-        return (ob_object *)(void *)(b + OB_GC_HEAD_SIZE);
+        gc.part = 1;
     }
-    return NULL;
+    if (gc.part != 1)
+        return 0;
+    uint32_t units = 0;
+    uint32_t k = (uint32_t)ob_heap_walk_fill(gc.heap, &gc.walk, (void **)gc.batch, OB_GC_BATCH,
+                                             mask | GW_YOUNG, want & ~GW_YOUNG, &units,
+                                             budget > *work ? budget - *work : 1u);
+    /* the blocks passed over; the entries are charged as they are dealt with */
+    *work += units > k ? units - k : 0u;
+    if (k) {
+        gc.bepoch = *gc.epochp;
+        return k;
+    }
+    if (!gc.walk.open) {
+        (*work)++; /* the end costs a unit: run(1) stops at phase boundaries */
+        gc.part = 2;
+    }
+    return 0;
+}
+
+/* The first `used` entries of an n-entry batch were dealt with; the rest
+ * goes back to the cursor. In the heap, used >= 1 (every phase deals with
+ * an entry before it looks at its budget). */
+static void cursor_keep(uint32_t used, uint32_t n)
+{
+    if (used >= n)
+        return;
+    if (gc.part == 0)
+        gc.ycur = gc.bfrom + used;
+    else if (gc.part == 1 && used > 0)
+        ob_heap_walk_rewind(&gc.walk, gc.batch[used - 1]);
+}
+
+/* In a phase that may free memory, before entry i (>= 1) of an n-entry
+ * batch: when a pool emptied since the batch was taken, the rest of it may
+ * point anywhere; it goes back (the young table and the heap walk know
+ * where to go on) and the batch ends at i. Entries themselves may have been
+ * freed (the tag is 0) or be new objects (not in the set): the phases skip
+ * both. */
+static int batch_void(uint32_t i, uint32_t n)
+{
+    if (*gc.epochp == gc.bepoch)
+        return 0;
+    cursor_keep(i, n);
+    return 1;
+}
+
+static inline ob_object *obj_of(uint32_t *w)
+{
+    return (ob_object *)(void *)((char *)w + OB_GC_HEAD_SIZE);
 }
 
 static void set_phase(ob_gc_phase p)
@@ -206,21 +262,25 @@ static void set_phase(ob_gc_phase p)
     gc.phase = p;
 }
 
-/* ---- visits ------------------------------------------------------------------------ */
+/* ---- visits ------------------------------------------------------------------------
+ * A reference r is followed when it is a heap container (is_container) in
+ * the collected set. Types whose references are one array (the type's refs
+ * slot: tuple, list, struct, instance) are visited inline, in a loop; the
+ * others through their traverse and a visit function. */
 static uint32_t visit_work;
 
-static int visit_subtract(ob_object *r, void *arg)
+/* SUBTRACT: one reference from inside the set to r. */
+static inline void subtract_one(ob_object *r)
 {
-    (void)arg;
-    visit_work++;
     if (!is_container(r))
-        return 0;
+        return;
     uint32_t *w = gw_of(r);
-    if (!(*w & GW_INSET) || REFS(*w) == 0)
-        return 0;
-    if (REFS(*w) != GW_REFS_MAX) {
-        *w -= 1u << GW_REFS_SHIFT;
-        return 0;
+    uint32_t v = *w;
+    if (!(v & GW_INSET) || REFS(v) == 0)
+        return;
+    if (REFS(v) != GW_REFS_MAX) {
+        *w = v - (1u << GW_REFS_SHIFT);
+        return;
     }
     for (uint32_t i = 0; i < gc.nbig; i++)
         if (gc.big[i].o == r) {
@@ -228,7 +288,6 @@ static int visit_subtract(ob_object *r, void *arg)
                 gc.big[i].refs--;
             break;
         }
-    return 0;
 }
 
 static void push_grey(ob_object *o)
@@ -239,23 +298,69 @@ static void push_grey(ob_object *o)
         gc.rescan = 1;
 }
 
-static int visit_mark(ob_object *r, void *arg)
+/* MARK: r is reachable from a marked object. */
+static inline void mark_one(ob_object *r)
 {
-    (void)arg;
-    visit_work++;
     if (!is_container(r))
-        return 0;
+        return;
     uint32_t *w = gw_of(r);
     if ((*w & (GW_INSET | GW_MARK)) == GW_INSET) {
         *w |= GW_MARK;
         push_grey(r);
     }
+}
+
+static int visit_subtract(ob_object *r, void *arg)
+{
+    (void)arg;
+    visit_work++;
+    subtract_one(r);
     return 0;
 }
 
+static int visit_mark(ob_object *r, void *arg)
+{
+    (void)arg;
+    visit_work++;
+    mark_one(r);
+    return 0;
+}
+
+/* The references o owns, as one array, or NULL (then traverse). */
+static inline ob_object **refs_of(ob_object *o, size_t *n)
+{
+    ob_object **(*fn)(ob_object *, size_t *) = o->ob_type->refs;
+    return fn ? fn(o, n) : NULL;
+}
+
+/* Subtracts o's references to members; returns the references looked at. */
+static uint32_t subtract_refs(ob_object *o)
+{
+    size_t n;
+    ob_object **p = refs_of(o, &n);
+    if (p) {
+        for (size_t i = 0; i < n; i++)
+            subtract_one(p[i]);
+        return (uint32_t)n;
+    }
+    visit_work = 0;
+    if (o->ob_type->traverse)
+        o->ob_type->traverse(o, visit_subtract, NULL);
+    return visit_work;
+}
+
+/* Marks o and what it references (greys them). */
 static void scan(ob_object *o, uint32_t *work)
 {
     *gw_of(o) |= GW_MARK | GW_SCANNED;
+    size_t n;
+    ob_object **p = refs_of(o, &n);
+    if (p) {
+        for (size_t i = 0; i < n; i++)
+            mark_one(p[i]);
+        *work += 1 + (uint32_t)n;
+        return;
+    }
     visit_work = 0;
     if (o->ob_type->traverse)
         o->ob_type->traverse(o, visit_mark, NULL);
@@ -418,43 +523,65 @@ static void begin(int generation)
     callbacks_run(0, 0, 0);
 }
 
+/* The loops below share one shape: take a batch, deal with its entries
+ * one by one (a unit each, plus what the entry costs), stop when the budget
+ * is spent (after one entry at least), give back the rest. */
 static void ph_init(uint32_t *work, uint32_t budget)
 {
-    ob_object *o;
-    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
-        uint32_t *w = gw_of(o);
-        if (gc.part == 1) {
-            /* old objects of the generations collected */
-            if (!(*w & GW_TRACKED) || GEN(*w) > (unsigned)gc.gen)
+    uint32_t wk = *work, n;
+    const unsigned gen = (unsigned)gc.gen;
+    while (wk < budget && (n = cursor_take(&wk, budget, GW_TRACKED, GW_TRACKED)) != 0) {
+        const int old = gc.part == 1;
+        uint32_t i = 0;
+        while (i < n) {
+            uint32_t *w = gc.batch[i++];
+            wk++;
+            /* holes of the young table; old objects of younger generations */
+            if (!w || (old && (!(*w & GW_TRACKED) || GEN(*w) > gen))) {
+                if (wk >= budget)
+                    break;
                 continue;
+            }
+            ob_object *o = obj_of(w);
+            uintptr_t rc = o->ob_rc, c = rc >> OB_RC_SHIFT;
+            uint32_t refs = c >= GW_REFS_MAX ? GW_REFS_MAX : (uint32_t)c;
+            if ((rc & OB_F_WEAKREFD) || (o->ob_type->finalize && !(rc & OB_F_FINALIZED)))
+                gc.special++;
+            if (refs == GW_REFS_MAX && gc.nbig < OB_GC_BIG) {
+                gc.big[gc.nbig].o = o;
+                gc.big[gc.nbig].refs = (uint32_t)c;
+                gc.nbig++;
+            }
+            *w = (*w & ~(GW_MARK | GW_SCANNED | (GW_REFS_MAX << GW_REFS_SHIFT))) | GW_INSET |
+                 (refs << GW_REFS_SHIFT);
+            o->ob_rc = rc | OB_F_BARRIER;
+            wk++; /* an entry taken in costs more than a look */
+            if (wk >= budget)
+                break;
         }
-        uintptr_t n = o->ob_rc >> OB_RC_SHIFT;
-        uint32_t refs = n >= GW_REFS_MAX ? GW_REFS_MAX : (uint32_t)n;
-        if ((o->ob_rc & OB_F_WEAKREFD) || (o->ob_type->finalize && !(o->ob_rc & OB_F_FINALIZED)))
-            gc.special++;
-        if (refs == GW_REFS_MAX && gc.nbig < OB_GC_BIG) {
-            gc.big[gc.nbig].o = o;
-            gc.big[gc.nbig].refs = (uint32_t)n;
-            gc.nbig++;
-        }
-        *w = (*w & ~(GW_MARK | GW_SCANNED | (GW_REFS_MAX << GW_REFS_SHIFT))) | GW_INSET |
-             (refs << GW_REFS_SHIFT);
-        o->ob_rc |= OB_F_BARRIER;
+        cursor_keep(i, n);
     }
+    *work = wk;
     if (gc.part == 2)
         set_phase(OB_GC_SUBTRACT);
 }
 
 static void ph_subtract(uint32_t *work, uint32_t budget)
 {
-    ob_object *o;
-    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
-        if (!(*gw_of(o) & GW_INSET) || !o->ob_type->traverse)
-            continue;
-        visit_work = 0;
-        o->ob_type->traverse(o, visit_subtract, NULL);
-        *work += visit_work;
+    uint32_t wk = *work, n;
+    while (wk < budget && (n = cursor_take(&wk, budget, GW_INSET, GW_INSET)) != 0) {
+        uint32_t i = 0;
+        while (i < n) {
+            uint32_t *w = gc.batch[i++];
+            wk++;
+            if (w && (*w & GW_INSET))
+                wk += subtract_refs(obj_of(w));
+            if (wk >= budget)
+                break;
+        }
+        cursor_keep(i, n);
     }
+    *work = wk;
     if (gc.part == 2) {
         /* the heavily referenced members: referenced from outside or not */
         for (uint32_t i = 0; i < gc.nbig; i++) {
@@ -468,17 +595,26 @@ static void ph_subtract(uint32_t *work, uint32_t budget)
     }
 }
 
+/* Scans what the grey stack holds. */
+static void drain(uint32_t *work, uint32_t budget)
+{
+    while (gc.sp > 0 && *work < budget) {
+        ob_object *o = gc.stack[--gc.sp];
+        if (!(*gw_of(o) & GW_SCANNED))
+            scan(o, work);
+    }
+}
+
 /* MARK and REMARK: drain the grey stack, walk the set for roots (objects
  * with references from outside, or touched) not yet scanned, walk again
  * while the stack overflowed. MARK ends in the decision: whatever is in the
  * set and not marked is garbage from this instant (an O(1) phase change). */
 static void ph_mark(uint32_t *work, uint32_t budget, int remark)
 {
-    while (*work < budget) {
+    uint32_t wk = *work, n;
+    while (wk < budget) {
         if (gc.sp > 0) {
-            ob_object *o = gc.stack[--gc.sp];
-            if (!(*gw_of(o) & GW_SCANNED))
-                scan(o, work);
+            drain(&wk, budget);
             continue;
         }
         if (gc.part == 2) {
@@ -493,45 +629,88 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
                  * clear or run, and nothing can be resurrected */
                 set_phase(OB_GC_CLEAR);
             }
-            return;
+            break;
         }
-        ob_object *o = cursor_next(work, budget);
-        if (!o)
+        if ((n = cursor_take(&wk, budget, GW_INSET | GW_SCANNED, GW_INSET)) == 0)
             continue;
-        uint32_t w = *gw_of(o);
-        if ((w & (GW_INSET | GW_SCANNED)) == GW_INSET && ((w & GW_MARK) || REFS(w) > 0))
-            scan(o, work);
+        uint32_t i = 0;
+        while (i < n) {
+            uint32_t *w = gc.batch[i++];
+            wk++;
+            if (w) {
+                uint32_t v = *w;
+                if ((v & (GW_INSET | GW_SCANNED)) == GW_INSET && ((v & GW_MARK) || REFS(v) > 0)) {
+                    scan(obj_of(w), &wk);
+                    drain(&wk, budget); /* what it greyed, first: the stack stays small */
+                }
+            }
+            if (wk >= budget)
+                break;
+        }
+        cursor_keep(i, n);
     }
+    *work = wk;
+}
+
+/* A garbage entry of a batch (in use: its tag is on). */
+static inline int doomed_entry(const uint32_t *w)
+{
+    return w && (*w & (GW_TAG | GW_INSET | GW_MARK)) == (GW_TAG | GW_INSET);
 }
 
 static void ph_weakrefs(uint32_t *work, uint32_t budget)
 {
-    ob_object *o;
-    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
-        if (!doomed(*gw_of(o)))
-            continue;
-        if (o->ob_rc & OB_F_WEAKREFD) {
-            ob_weakref_clear_(o); /* callbacks only for weak references that live */
-            *work += 8;
+    uint32_t wk = *work, n;
+    while (wk < budget && (n = cursor_take(&wk, budget, GW_INSET | GW_MARK, GW_INSET)) != 0) {
+        uint32_t i = 0;
+        while (i < n) {
+            if (i && batch_void(i, n)) {
+                n = i;
+                break;
+            }
+            uint32_t *w = gc.batch[i++];
+            wk++;
+            if (doomed_entry(w) && (obj_of(w)->ob_rc & OB_F_WEAKREFD)) {
+                ob_weakref_clear_(obj_of(w)); /* callbacks only for weak references that live */
+                wk += 8;
+            }
+            if (wk >= budget)
+                break;
         }
+        cursor_keep(i, n);
     }
+    *work = wk;
     if (gc.part == 2)
         set_phase(OB_GC_FINALIZE);
 }
 
 static void ph_finalize(uint32_t *work, uint32_t budget)
 {
-    ob_object *o;
-    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
-        if (!doomed(*gw_of(o)) || !o->ob_type->finalize || (o->ob_rc & OB_F_FINALIZED))
-            continue;
-        /* PEP 442: once per object, kept alive while it runs. The
-         * collector's own reference is not a touch. */
-        o->ob_rc = (o->ob_rc | OB_F_FINALIZED) + OB_RC_ONE;
-        o->ob_type->finalize(o);
-        ob_decref(o);
-        *work += 16;
+    uint32_t wk = *work, n;
+    while (wk < budget && (n = cursor_take(&wk, budget, GW_INSET | GW_MARK, GW_INSET)) != 0) {
+        uint32_t i = 0;
+        while (i < n) {
+            if (i && batch_void(i, n)) {
+                n = i;
+                break;
+            }
+            uint32_t *w = gc.batch[i++];
+            wk++;
+            ob_object *o = w ? obj_of(w) : NULL;
+            if (doomed_entry(w) && o->ob_type->finalize && !(o->ob_rc & OB_F_FINALIZED)) {
+                /* PEP 442: once per object, kept alive while it runs. The
+                 * collector's own reference is not a touch. */
+                o->ob_rc = (o->ob_rc | OB_F_FINALIZED) + OB_RC_ONE;
+                o->ob_type->finalize(o);
+                ob_decref(o);
+                wk += 16;
+            }
+            if (wk >= budget)
+                break;
+        }
+        cursor_keep(i, n);
     }
+    *work = wk;
     if (gc.part == 2) {
         set_phase(OB_GC_REMARK);
         /* only a walk when the stack overflowed: resurrected objects were
@@ -577,7 +756,9 @@ static void promote(ob_object *o, uint32_t *w)
         *w &= ~(GW_YOUNG | GW_IDX_MASK); /* the young part of the table goes */
     if (!(*w & GW_TRACKED))
         return; /* untracked during the collection */
-    if (tuple_of_leaves(o)) {
+    /* A tuple's items never change once it is filled, so the question is
+     * asked while it is young (gen 0 or 1), not at every full collection. */
+    if (GEN(*w) < 2 && tuple_of_leaves(o)) {
         *w &= ~(GW_TRACKED | GW_GEN_MASK);
         gc.tracked--;
         return;
@@ -592,45 +773,61 @@ static void end_collection(void);
  * SAVEALL) and promotes the survivors. Lifting a survivor's barrier before
  * the garbage after it is cleared is safe: nothing can reach garbage any
  * more (REMARK has run), and clearing only drops references. */
+static void clear_one(ob_object *o, uint32_t *w, uint32_t *work)
+{
+    if (!doomed(*w)) {
+        promote(o, w);
+        return;
+    }
+    *w |= GW_SCANNED; /* counted here, not again when it is freed */
+    gc.found++;
+    if (gc.debug & OB_GC_DEBUG_COLLECTABLE)
+        print_obj("collectable", o);
+    if (gc.debug & OB_GC_DEBUG_SAVEALL) {
+        ob_object *g = ob_gc_garbage();
+        if (g && ob_list_append(g, o) == 0) {
+            promote(o, w); /* kept: it is no garbage any more */
+            return;
+        }
+        ob_err_clear(); /* no room to keep it: free it after all */
+    }
+    if (o->ob_type->clear) {
+        ob_stats before, after;
+        ob_stats_get(&before);
+        o->ob_rc += OB_RC_ONE;
+        o->ob_type->clear(o);
+        if ((o->ob_rc >> OB_RC_SHIFT) > 1)
+            promote(o, w); /* still held (by garbage not yet cleared) */
+        ob_decref(o);
+        ob_stats_get(&after);
+        /* charged by what the clearing freed, which can be much */
+        *work += 4 + 8 * (uint32_t)(before.objects - after.objects);
+    } else {
+        promote(o, w);
+    }
+}
+
 static void ph_clear(uint32_t *work, uint32_t budget)
 {
-    ob_object *o;
-    while (*work < budget && (o = cursor_next(work, budget)) != NULL) {
-        uint32_t *w = gw_of(o);
-        if (!(*w & GW_INSET))
-            continue;
-        *work += 1;
-        if (!doomed(*w)) {
-            promote(o, w);
-            continue;
-        }
-        *w |= GW_SCANNED; /* counted here, not again when it is freed */
-        gc.found++;
-        if (gc.debug & OB_GC_DEBUG_COLLECTABLE)
-            print_obj("collectable", o);
-        if (gc.debug & OB_GC_DEBUG_SAVEALL) {
-            ob_object *g = ob_gc_garbage();
-            if (g && ob_list_append(g, o) == 0) {
-                promote(o, w); /* kept: it is no garbage any more */
-                continue;
+    uint32_t wk = *work, n;
+    while (wk < budget && (n = cursor_take(&wk, budget, GW_INSET, GW_INSET)) != 0) {
+        uint32_t i = 0;
+        while (i < n) {
+            if (i && batch_void(i, n)) {
+                n = i;
+                break;
             }
-            ob_err_clear(); /* no room to keep it: free it after all */
+            uint32_t *w = gc.batch[i++];
+            wk++;
+            if (w && (*w & (GW_TAG | GW_INSET)) == (GW_TAG | GW_INSET))
+                clear_one(obj_of(w), w, &wk);
+            wk += 2; /* a promotion costs more than a look */
+            if (wk >= budget)
+                break;
         }
-        if (o->ob_type->clear) {
-            ob_stats before, after;
-            ob_stats_get(&before);
-            o->ob_rc += OB_RC_ONE;
-            o->ob_type->clear(o);
-            if ((o->ob_rc >> OB_RC_SHIFT) > 1)
-                promote(o, w); /* still held (by garbage not yet cleared) */
-            ob_decref(o);
-            ob_stats_get(&after);
-            /* charged by what the clearing freed, which can be much */
-            *work += 4 + 8 * (uint32_t)(before.objects - after.objects);
-        } else {
-            promote(o, w);
-        }
+        cursor_keep(i, n);
     }
+    *work = wk;
     if (gc.part == 2)
         set_phase(OB_GC_FINISH);
 }
@@ -745,9 +942,15 @@ static size_t collect_now(int generation)
     return found + gc.collected_now;
 }
 
+/* Generation 0 is due by its table: full, or (incremental) three quarters
+ * full, so the objects made while the collection runs still find a slot
+ * (without one they go straight to generation 1 and wait for its turn). */
 static int young_full(void)
 {
-    return gc.young && gc.yn >= gc.ycap;
+    if (!gc.young)
+        return 0;
+    uint32_t margin = gc.incremental ? gc.ycap / 4u : 0u;
+    return gc.yn + margin >= gc.ycap;
 }
 
 /* ---- public: collect, start, step ------------------------------------------------------- */
@@ -1108,7 +1311,9 @@ void ob_gc_init_(void)
     gc.threshold[2] = OB_GC_THRESHOLD2;
     gc.budget = OB_GC_STEP_BUDGET;
     gc.alloc_budget = OB_GC_ALLOC_BUDGET;
-    gc.young = ob_heap_alloc(ob_runtime_heap(), OB_GC_YOUNG_CAP * sizeof(ob_object *));
+    gc.heap = ob_runtime_heap();
+    gc.epochp = ob_heap_walk_epoch(gc.heap);
+    gc.young = ob_heap_alloc(gc.heap, OB_GC_YOUNG_CAP * sizeof(ob_object *));
     gc.ycap = gc.young ? OB_GC_YOUNG_CAP : 0;
     gc.up = 1;
 }

@@ -22,6 +22,12 @@ static void list_dealloc(ob_object *o)
     ob_mem_free(l->items);
 }
 
+static ob_object **list_refs(ob_object *o, size_t *n)
+{
+    *n = ((ob_listobj *)o)->size;
+    return ((ob_listobj *)o)->items;
+}
+
 static int list_traverse(ob_object *o, ob_visit_fn visit, void *arg)
 {
     ob_listobj *l = (ob_listobj *)o;
@@ -50,6 +56,7 @@ const ob_type ob_list_type = {
     .flags = OB_TF_GC | OB_TF_SEQ,
     .dealloc = list_dealloc,
     .traverse = list_traverse,
+    .refs = list_refs,
     .clear = ob_list_clear,
     .sizeof_extra = list_sizeof_extra,
     .child = list_child,

@@ -25,6 +25,12 @@ static int tuple_traverse(ob_object *o, ob_visit_fn visit, void *arg)
     return 0;
 }
 
+static ob_object **tuple_refs(ob_object *o, size_t *n)
+{
+    *n = ((ob_tupleobj *)o)->size;
+    return ((ob_tupleobj *)o)->items;
+}
+
 static void tuple_clear(ob_object *o)
 {
     ob_tupleobj *t = (ob_tupleobj *)o;
@@ -48,6 +54,7 @@ const ob_type ob_tuple_type = {
     .flags = OB_TF_GC | OB_TF_SEQ,
     .dealloc = tuple_dealloc,
     .traverse = tuple_traverse,
+    .refs = tuple_refs,
     .clear = tuple_clear,
     .child = tuple_child,
     .open = "(",

@@ -210,6 +210,10 @@ struct ob_type {
     const char *open, *close; /* delimiters for printing containers */
     /* For heap types (OB_TF_HEAPTYPE) built by ob_struct_type_init etc. */
     void *extra;
+    /* The collector's fast path: when every reference the object owns sits
+     * in one array of pointers (NULL entries allowed), that array, with its
+     * length in *n. NULL (the slot or the result): traverse is used. */
+    ob_object **(*refs)(ob_object *o, size_t *n);
 };
 
 /* ---- counting ------------------------------------------------------------ */
