@@ -17,6 +17,6 @@ printf 'flash: %7d of %7d bytes (%d%%)  code+rodata %d, .data image %d\n' $((tex
 printf 'RAM:   %7d of %7d bytes static (%d%%)  .data %d, .bss %d\n' $((data + bss)) "$ram" "$(pct $((data + bss)) "$ram")" "$data" "$bss"
 printf '       heap %d bytes, stack %d bytes, alignment padding %d bytes\n' "$heap" "$stack" $((ram - data - bss - heap - stack))
 echo "largest symbols (flash and RAM):"
-arm-none-eabi-nm --size-sort -S -r "$elf" | head -8 | while read -r _ size kind name; do
+arm-none-eabi-nm --size-sort -S -r "$elf" | sed -n 1,8p | while read -r _ size kind name; do
     printf '  %6d  %s %s\n' "$((16#$size))" "$kind" "$name"
 done
