@@ -171,6 +171,15 @@ run_devboards() {
     else
         check "a stack too big for RAM fails the link with what to change" "$out" 1 "status $st: $(echo "$msg" | tail -2)"
     fi
+    # `make size` (the README's flash and RAM report) works and says both.
+    for b in microbit mps2-an385; do
+        msg=$(make -s size BOARD=$b 2>&1); st=$?
+        if [ $st = 0 ] && echo "$msg" | grep -q "^flash: " && echo "$msg" | grep -q "^RAM: "; then
+            check "$b: make size reports flash and RAM" "$out" 0
+        else
+            check "$b: make size reports flash and RAM" "$out" 1 "status $st: $(echo "$msg" | tail -1)"
+        fi
+    done
     # An unknown board is refused at once, naming the boards there are.
     msg=$(make -s run BOARD=no-such-board 2>&1); st=$?
     if [ $st != 0 ] && echo "$msg" | grep -q "Unknown BOARD 'no-such-board'. Boards: .*mps2-an385"; then
