@@ -22,19 +22,19 @@
 
 size_t hp_ext_size(const ob_heap *h, const char *x)
 {
-    if (hp_is_arena_at(h, x))
+    if (hp_is_slot_at(h, x))
         return OB_ARENA_SIZE;
     return ((const hp_ext *)x)->size & ~(size_t)7;
 }
 
 int hp_ext_is_free(const ob_heap *h, const char *x)
 {
-    return x < h->end && !hp_is_arena_at(h, x) && !(((const hp_ext *)x)->size & HP_EXT_USED);
+    return x < h->end && !hp_is_slot_at(h, x) && !(((const hp_ext *)x)->size & HP_EXT_USED);
 }
 
 static size_t prev_size_of(const ob_heap *h, const char *x)
 {
-    if (hp_is_arena_at(h, x))
+    if (hp_is_slot_at(h, x))
         return hp_slot(h, x)->prev_size;
     return ((const hp_ext *)x)->prev;
 }
@@ -43,7 +43,7 @@ static void prev_size_set(ob_heap *h, char *x, size_t v)
 {
     if (x >= h->end)
         return;
-    if (hp_is_arena_at(h, x))
+    if (hp_is_slot_at(h, x))
         hp_slot(h, x)->prev_size = (uint32_t)v;
     else
         ((hp_ext *)x)->prev = (uint32_t)v;
@@ -123,10 +123,58 @@ static void free_make(ob_heap *h, char *x, size_t size, size_t prev)
     bin_insert(h, f);
 }
 
+/* The range becomes free slots (every aligned window, F1) with a free
+ * extent below and above them where there is room; any bytes that cannot be
+ * either stay one free extent. */
 void hp_raw_init(ob_heap *h)
 {
-    size_t size = (size_t)(h->end - h->raw);
-    free_make(h, h->raw, size, 0);
+    uintptr_t raw = (uintptr_t)h->raw, end = (uintptr_t)h->end;
+    uintptr_t lo = (raw + OB_ARENA_SIZE - 1) & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+    if (lo != raw && lo - raw < HP_EXT_MIN)
+        lo += OB_ARENA_SIZE;
+    uintptr_t hi = end & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+    if (hi != end && end - hi < HP_EXT_MIN)
+        hi -= OB_ARENA_SIZE;
+    if (hi < lo + OB_ARENA_SIZE || lo >= end) {
+        free_make(h, h->raw, end - raw, 0);
+        return;
+    }
+    if (lo != raw)
+        free_make(h, h->raw, lo - raw, 0);
+    /* highest first: the head is the top slot */
+    hp_arena *prev = NULL;
+    for (uintptr_t w = hi - OB_ARENA_SIZE;; w -= OB_ARENA_SIZE) {
+        hp_arena *a = hp_slot(h, (char *)w);
+        a->fslot = 1;
+        a->prev_size = (uint32_t)(w == lo ? lo - raw : OB_ARENA_SIZE);
+        a->prev = prev;
+        if (prev)
+            prev->next = a;
+        else
+            h->fhead = a;
+        prev = a;
+        if (w == lo)
+            break;
+    }
+    h->ftail = prev;
+    if (hi != end)
+        free_make(h, (char *)hi, end - hi, OB_ARENA_SIZE);
+}
+
+/* Unlinks free slot a from the deque and clears its entry. */
+static void fslot_unlink(ob_heap *h, hp_arena *a)
+{
+    if (a->prev)
+        a->prev->next = a->next;
+    else
+        h->fhead = a->next;
+    if (a->next)
+        a->next->prev = a->prev;
+    else
+        h->ftail = a->prev;
+    char *addr = a->addr;
+    memset(a, 0, sizeof *a);
+    a->addr = addr; /* T1 */
 }
 
 /* [x, x + size) has become free; its lower neighbour has prev bytes.
@@ -197,7 +245,7 @@ static unsigned ceil_log2(size_t v)
     return ((size_t)1 << k) == v ? k : k + 1;
 }
 
-char *hp_raw_alloc(ob_heap *h, size_t need)
+static char *bins_alloc(ob_heap *h, size_t need)
 {
     if (need < HP_EXT_MIN)
         need = HP_EXT_MIN;
@@ -206,12 +254,61 @@ char *hp_raw_alloc(ob_heap *h, size_t need)
         return NULL;
     uint32_t mask = k < HP_BINS ? h->binmask & ~((1u << k) - 1u) : 0;
     if (mask)
-        return take_low(h, h->bins[__builtin_ctz(mask)], need);
+        return take_low(h, h->bins[hp_ctz(mask)], need);
     /* Half-fit found nothing: first fit in the bin below, bounded by its length. */
     for (hp_free *f = h->bins[k - 1]; f; f = f->next)
         if (f->x.size >= need)
             return take_low(h, f, need);
     return NULL;
+}
+
+static void release(ob_heap *h, char *x, size_t size, size_t prev);
+
+/* The free slot at the tail of the deque (the lowest ob_heap_init laid out)
+ * becomes free extent space, merged with its free neighbours. 0 if none. */
+int hp_fslot_pull(ob_heap *h)
+{
+    hp_arena *a = h->ftail;
+    if (!a)
+        return 0;
+    char *x = hp_arena_addr(h, a);
+    size_t prev = a->prev_size;
+    fslot_unlink(h, a);
+    release(h, x, OB_ARENA_SIZE, prev);
+    return 1;
+}
+
+/* Every cached extent goes back to the bins, merged (Q1). */
+void hp_quick_flush(ob_heap *h)
+{
+    for (unsigned i = 0; i < HP_QUICK; i++) {
+        char *x = h->quick[i];
+        h->quick[i] = NULL;
+        while (x) {
+            char *next = *(char **)(x + HP_EXT_HDR);
+            hp_ext *e = (hp_ext *)x;
+            size_t size = e->size & ~(size_t)HP_EXT_FLAGS;
+            e->size = (uint32_t)size;
+            release(h, x, size, e->prev);
+            x = next;
+        }
+    }
+    h->qbytes = 0;
+}
+
+/* A used extent of >= need bytes: from the bins, else from free slots made
+ * free extents one by one (lowest first) until the bins can serve it, else
+ * after the quick lists are given back. */
+char *hp_raw_alloc(ob_heap *h, size_t need)
+{
+    char *x = bins_alloc(h, need);
+    while (!x && hp_fslot_pull(h))
+        x = bins_alloc(h, need);
+    if (!x && h->qbytes) {
+        hp_quick_flush(h);
+        x = bins_alloc(h, need);
+    }
+    return x;
 }
 
 void hp_raw_free(ob_heap *h, char *x)
@@ -248,12 +345,26 @@ int hp_raw_grow(ob_heap *h, char *x, size_t need)
     hp_ext *e = (hp_ext *)x;
     size_t size = e->size & ~(size_t)7;
     char *nx = x + size;
+    /* Free slots above are merged in (at most enough of them to fit). */
+    if (nx < h->end && hp_is_slot_at(h, nx) && hp_slot(h, nx)->fslot) {
+        hp_arena *a = hp_slot(h, nx);
+        size_t prev = a->prev_size;
+        fslot_unlink(h, a);
+        release(h, nx, OB_ARENA_SIZE, prev);
+    }
     if (!hp_ext_is_free(h, nx))
         return 0;
     hp_free *n = (hp_free *)nx;
     size_t total = size + n->x.size;
-    if (total < need)
-        return 0;
+    while (total < need) {
+        char *up = nx + n->x.size;
+        if (!(up < h->end && hp_is_slot_at(h, up) && hp_slot(h, up)->fslot))
+            return 0; /* what was merged stays free: no used extent changed */
+        hp_arena *a = hp_slot(h, up);
+        fslot_unlink(h, a);
+        release(h, up, OB_ARENA_SIZE, n->x.size); /* grows n in place */
+        total = size + n->x.size;
+    }
     bin_remove(h, n);
     need = split_tail(h, x, total, need);
     e->size = (uint32_t)need | (e->size & 7u);
@@ -290,7 +401,7 @@ static hp_free *arena_source(ob_heap *h, char **win)
      * first of the lowest such bin, O(1). */
     uint32_t m = K0 + 2 < HP_BINS ? h->binmask & ~((1u << (K0 + 2)) - 1u) : 0;
     if (m) {
-        hp_free *f = h->bins[__builtin_ctz(m)];
+        hp_free *f = h->bins[hp_ctz(m)];
         if ((*win = arena_window(f)) != NULL)
             return f;
     }
@@ -302,9 +413,13 @@ static hp_free *arena_source(ob_heap *h, char **win)
     return NULL;
 }
 
-/* A fresh arena from the raw layer, or NULL (see arena_source for the cost). */
+/* A fresh arena: the head free slot, O(1); else cut from a free extent, or
+ * NULL (see arena_source for the cost). */
 hp_arena *hp_arena_get(ob_heap *h)
 {
+    hp_arena *fa = hp_fslot_take(h);
+    if (fa)
+        return fa;
     char *w;
     hp_free *f = arena_source(h, &w);
     if (!f)
@@ -317,7 +432,9 @@ hp_arena *hp_arena_get(ob_heap *h)
     else
         bin_remove(h, f);
     hp_arena *a = hp_slot(h, w);
+    char *addr = a->addr;
     memset(a, 0, sizeof *a);
+    a->addr = addr; /* T1 */
     a->is_arena = 1;
     a->prev_size = (uint32_t)(below ? below : prev);
     a->nfree = OB_POOLS_PER_ARENA;
@@ -327,18 +444,7 @@ hp_arena *hp_arena_get(ob_heap *h)
     } else {
         prev_size_set(h, s + size, OB_ARENA_SIZE);
     }
-    h->arenas++;
     return a;
-}
-
-/* Gives a wholly free arena back to the raw layer. */
-void hp_arena_put(ob_heap *h, hp_arena *a)
-{
-    char *x = hp_arena_addr(h, a);
-    size_t prev = a->prev_size;
-    memset(a, 0, sizeof *a);
-    h->arenas--;
-    release(h, x, OB_ARENA_SIZE, prev);
 }
 
 size_t hp_prev_size_(const ob_heap *h, const char *x)

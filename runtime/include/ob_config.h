@@ -81,6 +81,13 @@
 #ifndef OB_SMALL_LIMIT
 #define OB_SMALL_LIMIT 256
 #endif
+/* OB_HEAP_QUICK_BYTES: at most this many bytes of freed large blocks are
+ *   kept unmerged for reuse by a request of the same size (the quick
+ *   lists). It adds to the live bytes in the fragmentation bound
+ *   (docs/memory.md); 0 turns the quick lists off. */
+#ifndef OB_HEAP_QUICK_BYTES
+#define OB_HEAP_QUICK_BYTES (2 * OB_ARENA_SIZE)
+#endif
 /* OB_HEAP_GEOMETRY_END */
 
 #ifndef OB_LINKER_SCRIPT

@@ -309,7 +309,7 @@ static void transitions(void)
     void *a, *b, *c;
     k_printf("small operations at pool and arena transitions (obol):\n");
     t = BENCH_CALL(a = (*ob_alloc_fn)(16));
-    k_printf("  alloc, class without a pool, arena from the raw layer   %4lu\n", (unsigned long)t);
+    k_printf("  alloc, class without a pool, arena from a free slot     %4lu\n", (unsigned long)t);
     t = BENCH_CALL(b = (*ob_alloc_fn)(24));
     k_printf("  alloc, class without a pool, pool carved from the arena %4lu\n", (unsigned long)t);
     t = BENCH_CALL((*ob_free_fn)(b));
@@ -358,9 +358,19 @@ static void transitions(void)
             worst = t;
         slots[i] = NULL;
     }
-    k_printf("  free, arena empty with a spare kept: back to raw (max)  %4lu\n", (unsigned long)worst);
+    k_printf("  free, arena empty with a spare kept: a free slot (max)  %4lu\n", (unsigned long)worst);
     c = (*ob_alloc_fn)(8);
     (*ob_free_fn)(c);
+    /* No free slot left (a large block took all the room, then went back
+     * as one free extent): a small allocation cuts its arena from it. */
+    fresh_heaps();
+    ob_heap_stats_get(H, &st);
+    c = (*ob_alloc_fn)(st.largest_free);
+    (*ob_free_fn)(c);
+    t = BENCH_CALL(a = (*ob_alloc_fn)(16));
+    k_printf("  alloc, no free slot: arena cut from a free extent       %4lu%s\n", (unsigned long)t,
+             c ? "" : " (setup failed)");
+    (*ob_free_fn)(a);
 }
 
 int main(void)
