@@ -493,14 +493,19 @@ static void *large_alloc(ob_heap *h, size_t n, int walk)
 {
     size_t extra = walk ? HP_WLINK : 0;
     size_t need = HP_ROUND8(n) + HP_EXT_HDR + extra;
+#if OB_HEAP_QUICK_BYTES
     unsigned qi = hp_qidx(need);
     char *x = h->quick[qi];
     if (x && (((hp_ext *)x)->size & ~(uint32_t)HP_EXT_WALK) == (need | HP_EXT_USED | HP_EXT_QUICK)) {
         /* a cached extent of exactly this size (Q1) */
-        h->quick[qi] = *(char **)(x + HP_EXT_HDR);
+        h->quick[qi] = *(char **)(x + HP_QLINK);
         h->qbytes -= need;
         ((hp_ext *)x)->size = (uint32_t)need | HP_EXT_USED;
-    } else {
+    } else
+#else
+    char *x;
+#endif
+    {
         x = hp_raw_alloc(h, need);
         if (!x && h->spare) {
             /* The spare arena is only a cache: give it back and retry. */
@@ -624,16 +629,18 @@ static void large_free(ob_heap *h, char *p)
     hp_held_sub(h, payload);
     /* Onto the quick list of its size, if it holds that size (or nothing)
      * and the cache has room (Q1); else back to the bins. */
+#if OB_HEAP_QUICK_BYTES
     unsigned qi = hp_qidx(size);
     char *hd = h->quick[qi];
     if (h->qbytes + size <= HP_QUICK_MAX &&
         (!hd || (((hp_ext *)hd)->size & ~(uint32_t)HP_EXT_FLAGS) == size)) {
         e->size = sw | HP_EXT_QUICK;
-        *(char **)(x + HP_EXT_HDR) = hd;
+        *(char **)(x + HP_QLINK) = hd;
         h->quick[qi] = x;
         h->qbytes += size;
         return;
     }
+#endif
     hp_raw_free(h, x);
 }
 

@@ -240,9 +240,9 @@ const char *ob_heap_check(const ob_heap *h)
     /* Q1: the quick lists. */
     {
         size_t n = 0, bytes = 0;
-        for (unsigned i = 0; i < HP_QUICK; i++) {
+        for (unsigned i = 0; i < HP_NQUICK; i++) {
             uint32_t s0 = 0;
-            for (const char *q = h->quick[i]; q; q = *(char *const *)(q + HP_EXT_HDR)) {
+            for (const char *q = h->quick[i]; q; q = *(char *const *)(q + HP_QLINK)) {
                 if (++n > acc.qn)
                     return "Q1: the quick lists hold more than the cached extents (a cycle?)";
                 if (q < h->raw || q >= h->end || ((uintptr_t)q & 7) != 0 || hp_is_slot_at(h, q))
@@ -408,7 +408,7 @@ int ob_heap_invariants_hold(const ob_heap *h)
     }
     if (h->qbytes > HP_QUICK_MAX)
         return 0;
-    for (unsigned i = 0; i < HP_QUICK; i++) {
+    for (unsigned i = 0; i < HP_NQUICK; i++) {
         const char *q = h->quick[i];
         if (q && (!ob_heap_contains(h, q) || ((uintptr_t)q & 7) ||
                   !(((const hp_ext *)q)->size & HP_EXT_QUICK)))

@@ -51,8 +51,8 @@
  *   Q1 a cached extent has HP_EXT_USED and HP_EXT_QUICK in its size (and
  *      HP_EXT_WALK if it was a walkable block, its link words left as they
  *      were, off the walkable list); the cached extents are exactly those
- *      on the lists h->quick[i], singly linked through the word after the
- *      header; every extent on list i has the same size s, with
+ *      on the lists h->quick[i], singly linked through the pointer at
+ *      offset HP_QLINK; every extent on list i has the same size s, with
  *      hp_qidx(s) == i; h->qbytes is their total size, <= HP_QUICK_MAX.
  *
  * Arenas. An arena is OB_POOLS_PER_ARENA pools; its descriptor lives in the
@@ -134,6 +134,9 @@ typedef struct hp_wlink {
     uint32_t prev; /* offset of the previous one */
 } hp_wlink;
 #define HP_WLINK ((size_t)sizeof(hp_wlink))
+/* Where a cached extent (Q1) keeps its quick-list link: after the header
+ * and the room of a walkable block's links, which stay as they were. */
+#define HP_QLINK (HP_EXT_HDR + HP_WLINK)
 
 typedef struct hp_free {
     hp_ext x;
@@ -141,7 +144,7 @@ typedef struct hp_free {
 } hp_free;
 #define HP_EXT_MIN HP_ROUND8(sizeof(hp_free))
 #define HP_BINS 32
-#define HP_QUICK 16 /* quick lists (a power of two) */
+#define HP_QUICK (OB_HEAP_QUICK_BYTES ? 16 : 0) /* quick lists (none when turned off) */
 #define HP_QUICK_MAX ((size_t)OB_HEAP_QUICK_BYTES)
 /* The quick list of extent size s (a multiple of 8): a multiplicative
  * hash, so that sizes 2^k + 8 (and + 16) spread over the lists. */
@@ -149,7 +152,7 @@ static inline unsigned hp_qidx(size_t s)
 {
     return (unsigned)(((uint32_t)(s >> 3) * 0x9E3779B1u) >> 28);
 }
-_Static_assert(HP_QUICK == 16, "hp_qidx gives 4 bits");
+_Static_assert(HP_QUICK == 16 || HP_QUICK == 0, "hp_qidx gives 4 bits");
 
 /* ---- pools and blocks ---- */
 typedef struct hp_pool {
@@ -211,8 +214,9 @@ struct ob_heap {
     hp_arena *fhead, *ftail; /* the free slots (F1) */
     hp_free *bins[HP_BINS];
     uint32_t binmask;
-    char *quick[HP_QUICK]; /* cached large extents (Q1) */
+    char *quick[HP_QUICK ? HP_QUICK : 1]; /* cached large extents (Q1) */
     size_t qbytes;
+#define HP_NQUICK (sizeof ((ob_heap *)0)->quick / sizeof(char *)) /* entries, >= 1 (NULL if off) */
     char *wlarge;                       /* first walkable large block (W2) */
     ob_heap_walk *walks[OB_HEAP_WALKS]; /* the open walks (W4) */
 
@@ -397,7 +401,6 @@ void hp_raw_free(ob_heap *h, char *x);              /* x: a used headered extent
 int hp_raw_grow(ob_heap *h, char *x, size_t need);   /* in place; 1 on success */
 void hp_raw_shrink(ob_heap *h, char *x, size_t need);
 hp_arena *hp_arena_get(ob_heap *h);
-int hp_fslot_pull(ob_heap *h);                      /* tail free slot -> bins; 0 if none */
 void hp_quick_flush(ob_heap *h);                    /* every cached extent -> bins (Q1) */
 size_t hp_ext_size(const ob_heap *h, const char *x);
 int hp_ext_is_free(const ob_heap *h, const char *x);

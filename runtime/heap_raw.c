@@ -129,6 +129,10 @@ static void free_make(ob_heap *h, char *x, size_t size, size_t prev)
 void hp_raw_init(ob_heap *h)
 {
     uintptr_t raw = (uintptr_t)h->raw, end = (uintptr_t)h->end;
+    if (!OB_HEAP_PRESLOT) {
+        free_make(h, h->raw, end - raw, 0);
+        return;
+    }
     uintptr_t lo = (raw + OB_ARENA_SIZE - 1) & ~(uintptr_t)(OB_ARENA_SIZE - 1);
     if (lo != raw && lo - raw < HP_EXT_MIN)
         lo += OB_ARENA_SIZE;
@@ -264,28 +268,63 @@ static char *bins_alloc(ob_heap *h, size_t need)
 
 static void release(ob_heap *h, char *x, size_t size, size_t prev);
 
-/* The free slot at the tail of the deque (the lowest ob_heap_init laid out)
- * becomes free extent space, merged with its free neighbours. 0 if none. */
-int hp_fslot_pull(ob_heap *h)
+/* Free memory at x (inside [raw, end)): a free extent or a free slot;
+ * its size in *size. */
+static int free_piece(const ob_heap *h, const char *x, size_t *size)
 {
-    hp_arena *a = h->ftail;
-    if (!a)
-        return 0;
-    char *x = hp_arena_addr(h, a);
-    size_t prev = a->prev_size;
-    fslot_unlink(h, a);
-    release(h, x, OB_ARENA_SIZE, prev);
-    return 1;
+    if (hp_is_slot_at(h, x)) {
+        *size = OB_ARENA_SIZE;
+        return hp_slot(h, x)->fslot;
+    }
+    uint32_t sw = ((const hp_ext *)x)->size;
+    *size = sw & ~(size_t)HP_EXT_FLAGS;
+    return !(sw & HP_EXT_USED);
+}
+
+/* Makes a free extent of at least need bytes out of free slots and the free
+ * extents around them, if some run of them is that long: the first such run
+ * found from the tail of the deque (the lowest slots ob_heap_init laid out),
+ * its slots turned into free extents, merged, lowest first until long
+ * enough. Slots of runs too short stay slots. 1 if done. Bounded by the
+ * free slots and the pieces of their runs. */
+static int fslot_pull_for(ob_heap *h, size_t need)
+{
+    for (hp_arena *a = h->ftail; a; a = a->prev) {
+        char *lo = a->addr, *x;
+        size_t sz, run = 0;
+        while (lo > h->raw) {
+            char *y = lo - prev_size_of(h, lo);
+            if (!free_piece(h, y, &sz))
+                break;
+            lo = y;
+        }
+        for (x = lo; x < h->end && run < need && free_piece(h, x, &sz); x += sz)
+            run += sz;
+        if (run < need)
+            continue;
+        /* [lo, x) is free and long enough: its free slots become extents */
+        uintptr_t w = ((uintptr_t)lo + OB_ARENA_SIZE - 1) & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+        for (; w + OB_ARENA_SIZE <= (uintptr_t)x; w += OB_ARENA_SIZE) {
+            hp_arena *b = hp_slot(h, (char *)w);
+            if (b->fslot) {
+                size_t prev = b->prev_size;
+                fslot_unlink(h, b);
+                release(h, (char *)w, OB_ARENA_SIZE, prev);
+            }
+        }
+        return 1;
+    }
+    return 0;
 }
 
 /* Every cached extent goes back to the bins, merged (Q1). */
 void hp_quick_flush(ob_heap *h)
 {
-    for (unsigned i = 0; i < HP_QUICK; i++) {
+    for (unsigned i = 0; i < HP_NQUICK; i++) {
         char *x = h->quick[i];
         h->quick[i] = NULL;
         while (x) {
-            char *next = *(char **)(x + HP_EXT_HDR);
+            char *next = *(char **)(x + HP_QLINK);
             hp_ext *e = (hp_ext *)x;
             size_t size = e->size & ~(size_t)HP_EXT_FLAGS;
             e->size = (uint32_t)size;
@@ -296,17 +335,38 @@ void hp_quick_flush(ob_heap *h)
     h->qbytes = 0;
 }
 
-/* A used extent of >= need bytes: from the bins, else from free slots made
- * free extents one by one (lowest first) until the bins can serve it, else
- * after the quick lists are given back. */
+/* Gives the head of the first non-empty quick list back to the bins. */
+static void quick_release_one(ob_heap *h)
+{
+    for (unsigned i = 0; i < HP_NQUICK; i++) {
+        char *x = h->quick[i];
+        if (x) {
+            hp_ext *e = (hp_ext *)x;
+            size_t size = e->size & ~(size_t)HP_EXT_FLAGS;
+            h->quick[i] = *(char **)(x + HP_QLINK);
+            h->qbytes -= size;
+            e->size = (uint32_t)size;
+            release(h, x, size, e->prev);
+            return;
+        }
+    }
+}
+
+/* A used extent of >= need bytes: from the bins, else from a run of free
+ * slots and free extents made one free extent (fslot_pull_for), else after
+ * giving cached extents back one by one until the bins can serve it. */
 char *hp_raw_alloc(ob_heap *h, size_t need)
 {
+    if (need < HP_EXT_MIN)
+        need = HP_EXT_MIN;
     char *x = bins_alloc(h, need);
-    while (!x && hp_fslot_pull(h))
+    if (!x && h->ftail && fslot_pull_for(h, need))
         x = bins_alloc(h, need);
-    if (!x && h->qbytes) {
-        hp_quick_flush(h);
+    while (!x && h->qbytes) {
+        quick_release_one(h);
         x = bins_alloc(h, need);
+        if (!x && !h->qbytes && h->ftail && fslot_pull_for(h, need))
+            x = bins_alloc(h, need);
     }
     return x;
 }

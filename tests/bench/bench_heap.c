@@ -262,10 +262,21 @@ static void both_steady(const char *pattern, uint32_t lo, uint32_t hi, uint32_t 
     row(pattern, s, &o, &w);
 }
 
-/* The largest n for which alloc(n) succeeds now (binary search). */
+/* The largest n for which alloc(n) succeeds now (binary search). Obol's
+ * success is not monotone across OB_SMALL_LIMIT (a small request may need a
+ * new arena when a large one still fits), so above it first. */
+static uint32_t largest_in(const allocator *al, uint32_t lo, uint32_t hi);
 static uint32_t largest(const allocator *al, uint32_t hi)
 {
-    uint32_t lo = 0;
+    void *p = (*al->alloc)(OB_SMALL_LIMIT + 1);
+    if (p) {
+        (*al->free)(p);
+        return largest_in(al, OB_SMALL_LIMIT + 1, hi);
+    }
+    return largest_in(al, 0, OB_SMALL_LIMIT);
+}
+static uint32_t largest_in(const allocator *al, uint32_t lo, uint32_t hi)
+{
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo + 1) / 2;
         void *p = (*al->alloc)(mid);
@@ -340,6 +351,8 @@ static void transitions(void)
     for (uint32_t i = 1; i < n; i++)
         if (i != 3)
             (*ob_free_fn)(slots[i]);
+    for (uint32_t i = 0; i < n; i++)
+        slots[i] = NULL; /* later patterns take a non-NULL slot for a live block */
     /* Two arenas of pools, then all freed: the second arena to empty goes back. */
     n = 0;
     for (;;) {
