@@ -169,7 +169,7 @@ _Static_assert(offsetof(hp_pool, freeblock) == 0 && offsetof(hp_pool, nextoffset
 /* The usable list is empty: an empty arena becomes its head (the spare,
  * else a free slot, both O(1), else one cut from a free extent) and gives
  * up its first pool, returned. NULL if no arena can be had. */
-__attribute__((noinline)) static hp_pool *pool_from_fresh_arena(ob_heap *h)
+static hp_pool *pool_from_fresh_arena(ob_heap *h)
 {
     hp_arena *a = h->spare;
     hp_pool *pool;
@@ -457,7 +457,7 @@ static inline uint32_t wl_off(const ob_heap *h, const char *p)
 }
 
 /* Links payload p in after `after` (NULL: at the head). */
-static void wl_insert(ob_heap *h, char *p, char *after)
+void hp_wl_insert(ob_heap *h, char *p, char *after)
 {
     char *next = after ? hp_wl_ptr(h, hp_wl(after)->next) : h->wlarge;
     hp_wl(p)->next = wl_off(h, next) | HP_EXT_WALK;
@@ -489,44 +489,6 @@ static void wl_unlink(ob_heap *h, char *p)
 
 /* ---- allocation ---- */
 
-static void *large_alloc(ob_heap *h, size_t n, int walk)
-{
-    size_t extra = walk ? HP_WLINK : 0;
-    size_t need = HP_ROUND8(n) + HP_EXT_HDR + extra;
-#if OB_HEAP_QUICK_BYTES
-    unsigned qi = hp_qidx(need);
-    char *x = h->quick[qi];
-    if (x && (((hp_ext *)x)->size & ~(uint32_t)HP_EXT_WALK) == (need | HP_EXT_USED | HP_EXT_QUICK)) {
-        /* a cached extent of exactly this size (Q1) */
-        h->quick[qi] = *(char **)(x + HP_QLINK);
-        h->qbytes -= need;
-        ((hp_ext *)x)->size = (uint32_t)need | HP_EXT_USED;
-    } else
-#else
-    char *x;
-#endif
-    {
-        x = hp_raw_alloc(h, need);
-        if (!x && h->spare) {
-            /* The spare arena is only a cache: give it back and retry. */
-            hp_arena *a = h->spare;
-            h->spare = NULL;
-            hp_fslot_give(h, a);
-            x = hp_raw_alloc(h, need);
-        }
-        if (!x)
-            return NULL;
-    }
-    char *p = x + HP_EXT_HDR + extra;
-    if (walk) {
-        ((hp_ext *)x)->size |= HP_EXT_WALK;
-        wl_insert(h, p, NULL);
-    }
-    size_t payload = hp_ext_payload(x);
-    hp_account(h, n, payload);
-    return p;
-}
-
 static void *try_alloc(ob_heap *h, size_t n, int walk)
 {
     if (n <= OB_SMALL_LIMIT) {
@@ -537,16 +499,11 @@ static void *try_alloc(ob_heap *h, size_t n, int walk)
         /* A spare arena would have been used; nothing else to give back. */
         return pool_new(h, c, walk, n);
     }
-    return large_alloc(h, n, walk);
+    return hp_large_alloc(h, n, walk);
 }
 
-static void *alloc_slow(ob_heap *h, size_t n, int walk)
+static __attribute__((noinline)) void *alloc_slow(ob_heap *h, size_t n, int walk)
 {
-    if (HP_LIKELY(n > OB_SMALL_LIMIT && n <= h->max_large && !h->fail_armed)) {
-        void *p = large_alloc(h, n, walk); /* the large path's own fast way in */
-        if (HP_LIKELY(p != NULL))
-            return p;
-    }
     if (n == 0) {
         hp_error(h, "ob_heap_alloc: size 0");
         return NULL;
@@ -584,6 +541,18 @@ static void *alloc_slow(ob_heap *h, size_t n, int walk)
     return p;
 }
 
+/* Not a small size with a fast class: a large request takes its own fast
+ * way in; anything else (and a large request that fails) the slow path. */
+static __attribute__((noinline)) void *alloc_other(ob_heap *h, size_t n, int walk)
+{
+    if (HP_LIKELY(n - (OB_SMALL_LIMIT + 1) <= h->max_large - (OB_SMALL_LIMIT + 1) && !h->fail_armed)) {
+        void *p = hp_large_alloc(h, n, walk);
+        if (HP_LIKELY(p != NULL))
+            return p;
+    }
+    return alloc_slow(h, n, walk);
+}
+
 void *ob_heap_alloc(ob_heap *h, size_t n)
 {
     size_t c = (n - 1) >> 3; /* n == 0 wraps to a huge class */
@@ -595,7 +564,7 @@ void *ob_heap_alloc(ob_heap *h, size_t n)
         if (b)
             return b;
     }
-    return alloc_slow(h, n, 0);
+    return alloc_other(h, n, 0);
 }
 
 void *ob_heap_alloc_walkable(ob_heap *h, size_t n)
@@ -609,7 +578,7 @@ void *ob_heap_alloc_walkable(ob_heap *h, size_t n)
         if (b)
             return b;
     }
-    return alloc_slow(h, n, 1);
+    return alloc_other(h, n, 1);
 }
 
 /* ---- free ---- */
@@ -760,7 +729,7 @@ void *ob_heap_realloc(ob_heap *h, void *p, size_t n)
         /* A large walkable block moves: the new one takes the old one's place
          * on the list, and open walks standing on the old one now stand on it. */
         wl_unlink(h, q);
-        wl_insert(h, q, (char *)p);
+        hp_wl_insert(h, q, (char *)p);
         for (unsigned i = 0; i < OB_HEAP_WALKS; i++)
             if (h->walks[i] && h->walks[i]->large == p)
                 h->walks[i]->large = q;

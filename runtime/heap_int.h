@@ -293,6 +293,18 @@ static inline int hp_is_slot_at(const ob_heap *h, const char *x)
     const hp_arena *a = hp_slot(h, x);
     return (a->is_arena | a->fslot) != 0;
 }
+/* True when a free extent (in the bins) starts at x; x < end or x == end. */
+static inline int hp_free_at(const ob_heap *h, const char *x)
+{
+    if (x >= h->end)
+        return 0;
+    if (((uintptr_t)x & (OB_ARENA_SIZE - 1)) == 0) {
+        const hp_arena *a = hp_slot(h, x);
+        if (a->is_arena | a->fslot)
+            return 0;
+    }
+    return !(((const hp_ext *)x)->size & HP_EXT_USED);
+}
 /* Large blocks: the extent of payload p, and its usable bytes (W2). */
 static inline int hp_large_is_walk(const char *p)
 {
@@ -396,7 +408,8 @@ static inline void hp_fslot_give(ob_heap *h, hp_arena *a)
 
 /* heap_raw.c */
 void hp_raw_init(ob_heap *h);
-char *hp_raw_alloc(ob_heap *h, size_t need);        /* a used extent of >= need bytes */
+void *hp_large_alloc(ob_heap *h, size_t n, int walk); /* a large block, counted, or NULL */
+char *hp_raw_alloc(ob_heap *h, size_t need);        /* a used extent of >= need bytes (the rest) */
 void hp_raw_free(ob_heap *h, char *x);              /* x: a used headered extent */
 int hp_raw_grow(ob_heap *h, char *x, size_t need);   /* in place; 1 on success */
 void hp_raw_shrink(ob_heap *h, char *x, size_t need);
@@ -407,6 +420,7 @@ int hp_ext_is_free(const ob_heap *h, const char *x);
 size_t hp_prev_size_(const ob_heap *h, const char *x); /* recorded size below x */
 
 /* heap.c */
+void hp_wl_insert(ob_heap *h, char *p, char *after);
 void hp_error(ob_heap *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif /* OB_HEAP_INT_H */

@@ -29,7 +29,7 @@ size_t hp_ext_size(const ob_heap *h, const char *x)
 
 int hp_ext_is_free(const ob_heap *h, const char *x)
 {
-    return x < h->end && !hp_is_slot_at(h, x) && !(((const hp_ext *)x)->size & HP_EXT_USED);
+    return hp_free_at(h, x);
 }
 
 static size_t prev_size_of(const ob_heap *h, const char *x)
@@ -186,8 +186,8 @@ static void fslot_unlink(ob_heap *h, hp_arena *a)
 static void release(ob_heap *h, char *x, size_t size, size_t prev)
 {
     char *nx = x + size;
-    hp_free *n = hp_ext_is_free(h, nx) ? (hp_free *)nx : NULL;
-    hp_free *p = prev && hp_ext_is_free(h, x - prev) ? (hp_free *)(x - prev) : NULL;
+    hp_free *n = hp_free_at(h, nx) ? (hp_free *)nx : NULL;
+    hp_free *p = prev && hp_free_at(h, x - prev) ? (hp_free *)(x - prev) : NULL;
     if (p) {
         /* the free extent below grows over x (and n): it stays where it is */
         size += p->x.size;
@@ -224,7 +224,7 @@ static size_t split_tail(ob_heap *h, char *x, size_t total, size_t need)
 
 /* Takes free extent f for a used extent of need bytes; the tail, if big
  * enough, stays free. Returns the used extent. */
-static char *take_low(ob_heap *h, hp_free *f, size_t need)
+static inline __attribute__((always_inline)) char *take_low(ob_heap *h, hp_free *f, size_t need)
 {
     char *x = (char *)f;
     size_t size = f->x.size, prev = f->x.prev;
@@ -249,6 +249,16 @@ static unsigned ceil_log2(size_t v)
     return ((size_t)1 << k) == v ? k : k + 1;
 }
 
+/* Half-fit found nothing (for need, whose ceil(log2) is k): first fit in
+ * the bin below, bounded by its length. */
+static char *bin_below_fit(ob_heap *h, size_t need, unsigned k)
+{
+    for (hp_free *f = h->bins[k - 1]; f; f = f->next)
+        if (f->x.size >= need)
+            return take_low(h, f, need);
+    return NULL;
+}
+
 static char *bins_alloc(ob_heap *h, size_t need)
 {
     if (need < HP_EXT_MIN)
@@ -259,11 +269,7 @@ static char *bins_alloc(ob_heap *h, size_t need)
     uint32_t mask = k < HP_BINS ? h->binmask & ~((1u << k) - 1u) : 0;
     if (mask)
         return take_low(h, h->bins[hp_ctz(mask)], need);
-    /* Half-fit found nothing: first fit in the bin below, bounded by its length. */
-    for (hp_free *f = h->bins[k - 1]; f; f = f->next)
-        if (f->x.size >= need)
-            return take_low(h, f, need);
-    return NULL;
+    return bin_below_fit(h, need, k);
 }
 
 static void release(ob_heap *h, char *x, size_t size, size_t prev);
@@ -352,14 +358,94 @@ static void quick_release_one(ob_heap *h)
     }
 }
 
-/* A used extent of >= need bytes: from the bins, else from a run of free
- * slots and free extents made one free extent (fslot_pull_for), else after
- * giving cached extents back one by one until the bins can serve it. */
+static inline char *raw_alloc_fast(ob_heap *h, size_t need);
+
+#if OB_HEAP_QUICK_BYTES
+#define HP_MORE_INLINE __attribute__((noinline)) /* keeps the quick-list hit lean */
+#else
+#define HP_MORE_INLINE inline __attribute__((always_inline))
+#endif
+static HP_MORE_INLINE void *large_alloc_more(ob_heap *h, size_t n, int walk, size_t need);
+
+/* A large block of n bytes (walkable if walk), its statistics counted, or
+ * NULL. O(1) from a quick list or by half-fit's pick; else see
+ * hp_raw_alloc. The quick-list hit is kept lean (few registers). */
+void *hp_large_alloc(ob_heap *h, size_t n, int walk)
+{
+    size_t need = HP_ROUND8(n) + HP_EXT_HDR + (walk ? HP_WLINK : 0);
+#if OB_HEAP_QUICK_BYTES
+    unsigned qi = hp_qidx(need);
+    char *q = h->quick[qi];
+    if (q && ((hp_ext *)q)->size == (need | HP_EXT_USED | HP_EXT_QUICK) && !walk) {
+        h->quick[qi] = *(char **)(q + HP_QLINK);
+        h->qbytes -= need;
+        ((hp_ext *)q)->size = (uint32_t)need | HP_EXT_USED;
+        hp_account(h, n, need - HP_EXT_HDR);
+        return q + HP_EXT_HDR;
+    }
+#endif
+    return large_alloc_more(h, n, walk, need);
+}
+
+static HP_MORE_INLINE void *large_alloc_more(ob_heap *h, size_t n, int walk, size_t need)
+{
+    size_t extra = walk ? HP_WLINK : 0;
+    char *x = raw_alloc_fast(h, need);
+    if (__builtin_expect(!x, 0)) {
+        x = hp_raw_alloc(h, need);
+        if (!x && h->spare) {
+            /* The spare arena is only a cache: give it back and retry. */
+            hp_arena *a = h->spare;
+            h->spare = NULL;
+            hp_fslot_give(h, a);
+            x = hp_raw_alloc(h, need);
+        }
+        if (!x)
+            return NULL;
+    }
+    char *p = x + HP_EXT_HDR + extra;
+    if (walk) {
+        ((hp_ext *)x)->size |= HP_EXT_WALK;
+        hp_wl_insert(h, p, NULL);
+    }
+    hp_account(h, n, (((hp_ext *)x)->size & ~(size_t)HP_EXT_FLAGS) - HP_EXT_HDR - extra);
+    return p;
+}
+
+/* The O(1) ways to a used extent of exactly need bytes (a multiple of 8,
+ * at least HP_EXT_MIN) or a little more: a cached extent of that size
+ * (Q1), else half-fit's pick, the first extent of the lowest non-empty bin
+ * whose every extent fits (bins ceil(log2 need) and up). NULL when neither
+ * applies (hp_raw_alloc then tries the rest). */
+static inline __attribute__((always_inline)) char *raw_alloc_fast(ob_heap *h, size_t need)
+{
+#if OB_HEAP_QUICK_BYTES
+    unsigned qi = hp_qidx(need);
+    char *q = h->quick[qi];
+    if (q && (((hp_ext *)q)->size & ~(uint32_t)HP_EXT_WALK) == (need | HP_EXT_USED | HP_EXT_QUICK)) {
+        h->quick[qi] = *(char **)(q + HP_QLINK);
+        h->qbytes -= need;
+        ((hp_ext *)q)->size = (uint32_t)need | HP_EXT_USED;
+        return q;
+    }
+#endif
+    unsigned k = hp_floor_log2(need - 1) + 1; /* ceil(log2 need), need >= 16 */
+    uint32_t mask = k < HP_BINS ? h->binmask & (~0u << k) : 0;
+    if (__builtin_expect(mask != 0, 1))
+        return take_low(h, h->bins[hp_ctz(mask)], need);
+    return NULL;
+}
+
+/* A used extent of >= need bytes when raw_alloc_fast found none: first
+ * fit in the bin below half-fit's, else a run of free slots and free
+ * extents made one free extent (fslot_pull_for), else after giving cached
+ * extents back one by one until the bins can serve it. */
 char *hp_raw_alloc(ob_heap *h, size_t need)
 {
     if (need < HP_EXT_MIN)
         need = HP_EXT_MIN;
-    char *x = bins_alloc(h, need);
+    unsigned k = ceil_log2(need);
+    char *x = k <= HP_BINS ? bin_below_fit(h, need, k) : NULL;
     if (!x && h->ftail && fslot_pull_for(h, need))
         x = bins_alloc(h, need);
     while (!x && h->qbytes) {

@@ -320,7 +320,9 @@ static void transitions(void)
     void *a, *b, *c;
     k_printf("small operations at pool and arena transitions (obol):\n");
     t = BENCH_CALL(a = (*ob_alloc_fn)(16));
-    k_printf("  alloc, class without a pool, arena from a free slot     %4lu\n", (unsigned long)t);
+    k_printf(OB_HEAP_PRESLOT ? "  alloc, class without a pool, arena from a free slot     %4lu\n"
+                             : "  alloc, class without a pool, arena cut from the range   %4lu\n",
+             (unsigned long)t);
     t = BENCH_CALL(b = (*ob_alloc_fn)(24));
     k_printf("  alloc, class without a pool, pool carved from the arena %4lu\n", (unsigned long)t);
     t = BENCH_CALL((*ob_free_fn)(b));
