@@ -224,7 +224,13 @@ static size_t split_tail(ob_heap *h, char *x, size_t total, size_t need)
 
 /* Takes free extent f for a used extent of need bytes; the tail, if big
  * enough, stays free. Returns the used extent. */
-static inline __attribute__((always_inline)) char *take_low(ob_heap *h, hp_free *f, size_t need)
+static inline __attribute__((always_inline)) char *take_low_inl(ob_heap *h, hp_free *f, size_t need);
+/* One out-of-line copy for the paths that are not the fast one. */
+static __attribute__((noinline)) char *take_low(ob_heap *h, hp_free *f, size_t need)
+{
+    return take_low_inl(h, f, need);
+}
+static inline __attribute__((always_inline)) char *take_low_inl(ob_heap *h, hp_free *f, size_t need)
 {
     char *x = (char *)f;
     size_t size = f->x.size, prev = f->x.prev;
@@ -326,6 +332,9 @@ static int fslot_pull_for(ob_heap *h, size_t need)
 /* Every cached extent goes back to the bins, merged (Q1). */
 void hp_quick_flush(ob_heap *h)
 {
+#if !OB_HEAP_QUICK_BYTES
+    (void)h;
+#else
     for (unsigned i = 0; i < HP_NQUICK; i++) {
         char *x = h->quick[i];
         h->quick[i] = NULL;
@@ -339,11 +348,15 @@ void hp_quick_flush(ob_heap *h)
         }
     }
     h->qbytes = 0;
+#endif
 }
 
 /* Gives the head of the first non-empty quick list back to the bins. */
 static void quick_release_one(ob_heap *h)
 {
+#if !OB_HEAP_QUICK_BYTES
+    (void)h;
+#else
     for (unsigned i = 0; i < HP_NQUICK; i++) {
         char *x = h->quick[i];
         if (x) {
@@ -356,6 +369,7 @@ static void quick_release_one(ob_heap *h)
             return;
         }
     }
+#endif
 }
 
 static inline char *raw_alloc_fast(ob_heap *h, size_t need);
@@ -432,7 +446,7 @@ static inline __attribute__((always_inline)) char *raw_alloc_fast(ob_heap *h, si
     unsigned k = hp_floor_log2(need - 1) + 1; /* ceil(log2 need), need >= 16 */
     uint32_t mask = k < HP_BINS ? h->binmask & (~0u << k) : 0;
     if (__builtin_expect(mask != 0, 1))
-        return take_low(h, h->bins[hp_ctz(mask)], need);
+        return take_low_inl(h, h->bins[hp_ctz(mask)], need);
     return NULL;
 }
 
@@ -448,7 +462,7 @@ char *hp_raw_alloc(ob_heap *h, size_t need)
     char *x = k <= HP_BINS ? bin_below_fit(h, need, k) : NULL;
     if (!x && h->ftail && fslot_pull_for(h, need))
         x = bins_alloc(h, need);
-    while (!x && h->qbytes) {
+    while (OB_HEAP_QUICK_BYTES && !x && h->qbytes) {
         quick_release_one(h);
         x = bins_alloc(h, need);
         if (!x && !h->qbytes && h->ftail && fslot_pull_for(h, need))
