@@ -193,6 +193,17 @@ const char *ob_heap_check(const ob_heap *h)
             } else {
                 if (prev_free)
                     return "R2: two free extents are adjacent (not coalesced)";
+                if (OB_HEAP_PRESLOT && size >= OB_ARENA_SIZE) {
+                    uintptr_t s0 = (uintptr_t)x, e0 = s0 + size;
+                    uintptr_t l = (s0 + OB_ARENA_SIZE - 1) & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+                    if (l != s0 && l - s0 < HP_EXT_MIN)
+                        l += OB_ARENA_SIZE;
+                    uintptr_t u = e0 & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+                    if (u != e0 && e0 - u < HP_EXT_MIN)
+                        u -= OB_ARENA_SIZE;
+                    if (l < e0 && u >= l + OB_ARENA_SIZE)
+                        return "R5: a free extent holds a whole arena window (it belongs to the free slots)";
+                }
                 prev_free = 1;
                 nfree++;
             }

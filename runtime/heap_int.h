@@ -37,6 +37,11 @@
  *      next/prev (arenas come off the head, the large path takes the tail;
  *      ob_heap_init lays them out highest address first, so arenas come
  *      from the top and large objects grow from the bottom).
+ *   R5 with OB_HEAP_PRESLOT, no free extent holds an aligned arena window
+ *      whose leftovers below and above are each empty or a valid extent:
+ *      such windows are free slots (every free extent is re-slotted when it
+ *      is made or grows), so an arena always comes from a free slot or the
+ *      spare, never from the bins;
  *   T1 every arena-table entry's addr is its slot's address, slot0 +
  *      index * OB_ARENA_SIZE (set once; clearing an entry keeps it).
  *

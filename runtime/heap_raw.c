@@ -181,9 +181,58 @@ static void fslot_unlink(ob_heap *h, hp_arena *a)
     a->addr = addr; /* T1 */
 }
 
+/* The aligned arena windows of [s, e) whose leftovers below and above are
+ * each empty or a valid extent: [*lo, *hi); 0 if there is none. */
+static int windows_of(uintptr_t s, uintptr_t e, uintptr_t *lo, uintptr_t *hi)
+{
+    uintptr_t l = (s + OB_ARENA_SIZE - 1) & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+    if (l != s && l - s < HP_EXT_MIN)
+        l += OB_ARENA_SIZE;
+    uintptr_t u = e & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+    if (u != e && e - u < HP_EXT_MIN)
+        u -= OB_ARENA_SIZE;
+    if (l >= e || u < l + OB_ARENA_SIZE)
+        return 0;
+    *lo = l;
+    *hi = u;
+    return 1;
+}
+
+/* R5 (OB_HEAP_PRESLOT): the whole arena windows of free extent f become
+ * free slots, at the head of the deque; what is left below and above stays
+ * free extents. O(windows). */
+static void reslot(ob_heap *h, hp_free *f)
+{
+    uintptr_t s = (uintptr_t)f, e = s + f->x.size, lo, hi;
+    if (!OB_HEAP_PRESLOT || f->x.size < OB_ARENA_SIZE || !windows_of(s, e, &lo, &hi))
+        return;
+    size_t prev = f->x.prev;
+    if (lo > s)
+        bin_resize(h, f, lo - s); /* f keeps its place and header */
+    else
+        bin_remove(h, f);
+    for (uintptr_t w = lo; w < hi; w += OB_ARENA_SIZE) {
+        hp_arena *a = hp_slot(h, (char *)w);
+        a->fslot = 1;
+        a->prev_size = (uint32_t)(w > lo ? OB_ARENA_SIZE : lo > s ? lo - s : prev);
+        a->prev = NULL;
+        a->next = h->fhead;
+        if (h->fhead)
+            h->fhead->prev = a;
+        else
+            h->ftail = a;
+        h->fhead = a;
+    }
+    if (hi < e)
+        free_make(h, (char *)hi, e - hi, OB_ARENA_SIZE);
+    prev_size_set(h, (char *)e, hi < e ? e - hi : OB_ARENA_SIZE);
+}
+
 /* [x, x + size) has become free; its lower neighbour has prev bytes.
- * Merges with free neighbours (R2) and files the result. */
-static void release(ob_heap *h, char *x, size_t size, size_t prev)
+ * Merges with free neighbours (R2) and files the result; with re, gives
+ * its whole arena windows to free slots (R5). Returns the merged extent
+ * (before any re-slotting). */
+static char *release_(ob_heap *h, char *x, size_t size, size_t prev, int re)
 {
     char *nx = x + size;
     hp_free *n = hp_free_at(h, nx) ? (hp_free *)nx : NULL;
@@ -205,6 +254,14 @@ static void release(ob_heap *h, char *x, size_t size, size_t prev)
         free_make(h, x, size, prev);
     }
     prev_size_set(h, x + size, size);
+    if (re && size >= OB_ARENA_SIZE)
+        reslot(h, (hp_free *)x);
+    return x;
+}
+
+static void release(ob_heap *h, char *x, size_t size, size_t prev)
+{
+    release_(h, x, size, prev, 1);
 }
 
 /* [x, x + total) becomes a used extent of need bytes followed by a free
@@ -219,6 +276,7 @@ static size_t split_tail(ob_heap *h, char *x, size_t total, size_t need)
     }
     free_make(h, x + need, total - need, need);
     prev_size_set(h, x + total, total - need);
+    reslot(h, (hp_free *)(x + need)); /* R5 */
     return need;
 }
 
@@ -238,6 +296,8 @@ static inline __attribute__((always_inline)) char *take_low_inl(ob_heap *h, hp_f
         /* the free tail takes f's place */
         bin_move(h, f, x + need, size - need, need);
         prev_size_set(h, x + size, size - need);
+        if (OB_HEAP_PRESLOT && size - need >= OB_ARENA_SIZE)
+            reslot(h, (hp_free *)(x + need)); /* R5 */
     } else {
         bin_remove(h, f);
         need = size;
@@ -297,9 +357,10 @@ static int free_piece(const ob_heap *h, const char *x, size_t *size)
  * extents around them, if some run of them is that long: the first such run
  * found from the tail of the deque (the lowest slots ob_heap_init laid out),
  * its slots turned into free extents, merged, lowest first until long
- * enough. Slots of runs too short stay slots. 1 if done. Bounded by the
- * free slots and the pieces of their runs. */
-static int fslot_pull_for(ob_heap *h, size_t need)
+ * enough. Slots of runs too short stay slots. Returns the merged extent
+ * (the caller takes from it at once, which re-slots what is left, R5), or
+ * NULL. Bounded by the free slots and the pieces of their runs. */
+static char *fslot_pull_for(ob_heap *h, size_t need)
 {
     for (hp_arena *a = h->ftail; a; a = a->prev) {
         char *lo = a->addr, *x;
@@ -321,12 +382,12 @@ static int fslot_pull_for(ob_heap *h, size_t need)
             if (b->fslot) {
                 size_t prev = b->prev_size;
                 fslot_unlink(h, b);
-                release(h, (char *)w, OB_ARENA_SIZE, prev);
+                release_(h, (char *)w, OB_ARENA_SIZE, prev, 0); /* no re-slotting here */
             }
         }
-        return 1;
+        return lo; /* one free extent now, at least need bytes */
     }
-    return 0;
+    return NULL;
 }
 
 /* Every cached extent goes back to the bins, merged (Q1). */
@@ -459,14 +520,14 @@ char *hp_raw_alloc(ob_heap *h, size_t need)
     if (need < HP_EXT_MIN)
         need = HP_EXT_MIN;
     unsigned k = ceil_log2(need);
-    char *x = k <= HP_BINS ? bin_below_fit(h, need, k) : NULL;
-    if (!x && h->ftail && fslot_pull_for(h, need))
-        x = bins_alloc(h, need);
+    char *x = k <= HP_BINS ? bin_below_fit(h, need, k) : NULL, *run;
+    if (!x && h->ftail && (run = fslot_pull_for(h, need)) != NULL)
+        x = take_low(h, (hp_free *)run, need);
     while (OB_HEAP_QUICK_BYTES && !x && h->qbytes) {
         quick_release_one(h);
         x = bins_alloc(h, need);
-        if (!x && !h->qbytes && h->ftail && fslot_pull_for(h, need))
-            x = bins_alloc(h, need);
+        if (!x && !h->qbytes && h->ftail && (run = fslot_pull_for(h, need)) != NULL)
+            x = take_low(h, (hp_free *)run, need);
     }
     return x;
 }
@@ -510,7 +571,7 @@ int hp_raw_grow(ob_heap *h, char *x, size_t need)
         hp_arena *a = hp_slot(h, nx);
         size_t prev = a->prev_size;
         fslot_unlink(h, a);
-        release(h, nx, OB_ARENA_SIZE, prev);
+        release_(h, nx, OB_ARENA_SIZE, prev, 0);
     }
     if (!hp_ext_is_free(h, nx))
         return 0;
@@ -518,11 +579,13 @@ int hp_raw_grow(ob_heap *h, char *x, size_t need)
     size_t total = size + n->x.size;
     while (total < need) {
         char *up = nx + n->x.size;
-        if (!(up < h->end && hp_is_slot_at(h, up) && hp_slot(h, up)->fslot))
-            return 0; /* what was merged stays free: no used extent changed */
+        if (!(up < h->end && hp_is_slot_at(h, up) && hp_slot(h, up)->fslot)) {
+            reslot(h, n); /* what was merged stays free (R5): no used extent changed */
+            return 0;
+        }
         hp_arena *a = hp_slot(h, up);
         fslot_unlink(h, a);
-        release(h, up, OB_ARENA_SIZE, n->x.size); /* grows n in place */
+        release_(h, up, OB_ARENA_SIZE, n->x.size, 0); /* grows n in place */
         total = size + n->x.size;
     }
     bin_remove(h, n);
@@ -604,6 +667,8 @@ hp_arena *hp_arena_get(ob_heap *h)
     } else {
         prev_size_set(h, s + size, OB_ARENA_SIZE);
     }
+    if (below)
+        reslot(h, f); /* R5 (not reached with OB_HEAP_PRESLOT: no window is left in the bins) */
     return a;
 }
 

@@ -376,15 +376,17 @@ static void transitions(void)
     k_printf("  free, arena empty with a spare kept: a free slot (max)  %4lu\n", (unsigned long)worst);
     c = (*ob_alloc_fn)(8);
     (*ob_free_fn)(c);
-    /* No free slot left (a large block took all the room, then went back
-     * as one free extent): a small allocation cuts its arena from it. */
+    /* A large block took all the room, then went back: with
+     * OB_HEAP_PRESLOT its arena windows are free slots again (R5), else it
+     * is one free extent and a small allocation cuts its arena from it. */
     fresh_heaps();
     ob_heap_stats_get(H, &st);
     c = (*ob_alloc_fn)(st.largest_free);
     (*ob_free_fn)(c);
     t = BENCH_CALL(a = (*ob_alloc_fn)(16));
-    k_printf("  alloc, no free slot: arena cut from a free extent       %4lu%s\n", (unsigned long)t,
-             c ? "" : " (setup failed)");
+    k_printf(OB_HEAP_PRESLOT ? "  alloc, after a large block took all room: a free slot   %4lu%s\n"
+                             : "  alloc, after a large block took all room: arena cut    %4lu%s\n",
+             (unsigned long)t, c ? "" : " (setup failed)");
     (*ob_free_fn)(a);
 }
 

@@ -353,6 +353,20 @@ static void test_arenas_spare_and_order(void)
     CHECK(h);
 }
 
+/* Corrupts field, expects ob_heap_check to name an invariant starting with
+ * prefix, restores it. */
+#define CORRUPT(field, value, prefix)                                          \
+    do {                                                                       \
+        __typeof__(field) saved_ = (field);                                    \
+        (field) = (value);                                                     \
+        const char *cm_ = ob_heap_check(h);                                    \
+        (field) = saved_;                                                      \
+        if (!cm_ || !t_contains_(cm_, prefix))                                   \
+            t_fail(__FILE__, __LINE__, "corrupting %s: got \"%s\", want %s",   \
+                   #field, cm_ ? cm_ : "(nothing)", prefix);                    \
+        CHECK(h);                                                              \
+    } while (0)
+
 /* Emptied arenas become free slots (F1): O(1) both ways; the large path
  * turns them back into free extents when it needs their room. */
 static size_t fslots_count(const ob_heap *h)
@@ -414,15 +428,24 @@ static void test_free_slots(void)
     ob_heap_stats_get(h, &st_b);
     T_EQ(st_b.free_extents, 1);
     T_EQ(st_b.largest_free, st_a.largest_free);
-    /* No free slot left: an arena is cut from the free extent (the top). */
+    /* R5: the freed room is free slots again (without OB_HEAP_PRESLOT one
+     * free extent, which the next arena is cut from). */
+    T_EQ(fslots_count(h), PRE ? n0 : 0);
     char *s = ob_heap_alloc(h, 8);
     T_ASSERT(s != NULL);
     T_ASSERT(hp_slot(h, s)->is_arena);
     CHECK(h);
     ob_heap_free(h, s);
     ob_heap_trim(h); /* the spare becomes a free slot */
-    T_EQ(fslots_count(h), 1);
+    T_EQ(fslots_count(h), PRE ? n0 : 1);
     T_EQ(st_b.arenas_total, 0);
+    if (PRE) {
+        /* The checker catches a free extent that holds a whole window (R5):
+         * the fragment below the lowest slot made to swallow it. */
+        hp_free *f = (hp_free *)h->raw;
+        T_ASSERT(hp_free_at(h, h->raw) && hp_is_slot_at(h, h->raw + f->x.size));
+        CORRUPT(f->x.size, f->x.size + OB_ARENA_SIZE, "R5");
+    }
     CHECK(h);
     ob_heap_stats_get(h, &st_b);
     same_figures(&st_a, &st_b);
@@ -795,18 +818,6 @@ static void test_misuse_caught(void)
 }
 
 /* ---- the checker catches corrupted state ---- */
-
-#define CORRUPT(field, value, prefix)                                          \
-    do {                                                                       \
-        __typeof__(field) saved_ = (field);                                    \
-        (field) = (value);                                                     \
-        const char *cm_ = ob_heap_check(h);                                    \
-        (field) = saved_;                                                      \
-        if (!cm_ || !t_contains_(cm_, prefix))                                   \
-            t_fail(__FILE__, __LINE__, "corrupting %s: got \"%s\", want %s",   \
-                   #field, cm_ ? cm_ : "(nothing)", prefix);                    \
-        CHECK(h);                                                              \
-    } while (0)
 
 static void test_checker_catches_corruption(void)
 {
