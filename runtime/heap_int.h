@@ -212,11 +212,18 @@ struct ob_heap {
     size_t max_large; /* the largest request the range could ever serve */
 
     size_t fast_classes; /* OB_SIZE_CLASSES; 0 while failures are injected (slow path) */
-    hp_pool *usedpools[2 * OB_SIZE_CLASSES]; /* normal, then walkable (W1) */
-    hp_arena *usable;
-    hp_arena *lasta[OB_POOLS_PER_ARENA + 1];
-    hp_arena *spare;
+    /* statistics touched by every allocation and free: early in the handle,
+     * where Thumb-1 (Cortex-M0) loads and stores reach them with an
+     * immediate offset */
+    /* Bytes in live blocks: held = peak - slack (hp_held), so one counter
+     * serves held and peak on the fast paths (slack >= 0). */
+    size_t peak;
+    hp_ctr ctr; /* updated together: one load and one store on ARM */
+    hp_arena *usable;        /* the usable arenas (A2) */
+    hp_arena *spare;         /* A3 */
     hp_arena *fhead, *ftail; /* the free slots (F1) */
+    hp_pool *usedpools[2 * OB_SIZE_CLASSES]; /* normal, then walkable (W1) */
+    hp_arena *lasta[OB_POOLS_PER_ARENA + 1];
     hp_free *bins[HP_BINS];
     uint32_t binmask;
     char *quick[HP_QUICK ? HP_QUICK : 1]; /* cached large extents (Q1) */
@@ -225,11 +232,7 @@ struct ob_heap {
     char *wlarge;                       /* first walkable large block (W2) */
     ob_heap_walk *walks[OB_HEAP_WALKS]; /* the open walks (W4) */
 
-    /* statistics */
-    /* Bytes in live blocks: held = peak - slack (hp_held), so one counter
-     * serves held and peak on the fast paths (slack >= 0). */
-    size_t peak;
-    hp_ctr ctr; /* updated together: one load and one store on ARM */
+    /* statistics (peak and ctr above) */
     uint32_t oom_count;
 
     /* failures: injection and the out-of-memory handler */
