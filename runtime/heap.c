@@ -80,28 +80,33 @@ static int block_poison_intact(const char *b, size_t size)
 static void arena_pool_returned(ob_heap *h, hp_arena *a)
 {
     unsigned nf = a->nfree;
+    if (nf == OB_POOLS_PER_ARENA - 1) {
+        /* wholly free: off the list (where it is among the last, the arenas
+         * with the most free pools), the spare or a free slot (A3) */
+        hp_arena *pv = a->prev, *nx = a->next;
+        if (nf) {
+            if (pv)
+                pv->next = nx;
+            else
+                h->usable = nx;
+            if (nx)
+                nx->prev = pv;
+            if (h->lasta[nf] == a)
+                h->lasta[nf] = (pv && pv->nfree == nf) ? pv : NULL;
+        }
+        a->nfree = OB_POOLS_PER_ARENA;
+        if (!h->spare) {
+            h->spare = a; /* keep one empty arena against thrashing */
+            a->next = a->prev = NULL;
+        } else {
+            hp_fslot_give(h, a); /* a free slot: O(1), merged only when needed (F1) */
+        }
+        return;
+    }
     hp_arena *lastnf = nf ? h->lasta[nf] : NULL;
     if (lastnf == a) /* a was the last with nf: the one before it may be */
         h->lasta[nf] = (a->prev && a->prev->nfree == nf) ? a->prev : NULL;
     a->nfree = (uint8_t)++nf;
-    if (nf >= OB_POOLS_PER_ARENA) {
-        /* wholly free: off the list, the spare or back to the raw layer (A3) */
-        if (a->prev)
-            a->prev->next = a->next;
-        else if (h->usable == a)
-            h->usable = a->next;
-        if (a->next)
-            a->next->prev = a->prev;
-        a->next = a->prev = NULL;
-        if (h->lasta[nf] == a)
-            h->lasta[nf] = NULL;
-        if (!h->spare) {
-            h->spare = a; /* keep one empty arena against thrashing */
-        } else {
-            hp_arena_put(h, a);
-        }
-        return;
-    }
     if (nf == 1) {
         /* was full, so on no list: after the arenas with one free pool
          * (the fewest), or first */
@@ -137,58 +142,118 @@ static void arena_pool_returned(ob_heap *h, hp_arena *a)
 
 /* ---- pools ---- */
 
-/* A fresh pool for class c (walkable blocks if walk), filed on its
- * usedpools list, and its first block for a request of n bytes: the pool is
- * set up as if that block had been popped (block 1 carved and free, P2).
- * NULL when no arena can be had. O(1) unless a new arena must come from the
- * raw layer. */
-static void *pool_new(ob_heap *h, size_t c, int walk, size_t n)
+typedef uint32_t __attribute__((may_alias)) hp_word;
+
+/* Writes the 8 header bytes freeblock, nextoffset, count (1), cls, state
+ * as two words (a pool's header fields are laid out for this). */
+static inline void pool_hdr_set(hp_pool *pool, uint32_t freeblock, uint32_t nextoffset, uint32_t cls,
+                                uint32_t state)
 {
-    hp_arena *a = h->usable;
-    if (!a) {
-        a = h->spare;
-        if (a)
-            h->spare = NULL;
-        else if (!(a = hp_arena_get(h)))
-            return NULL;
-        a->next = a->prev = NULL;
-        h->usable = a; /* the list was empty: a is its head */
-    }
-    /* a is the head: the most used arena. Taking a pool keeps it the most
-     * used, so the order holds and only lasta and the head change (O(1)). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    hp_word *w = (hp_word *)pool;
+    w[0] = freeblock | nextoffset << 16;
+    w[1] = 1u | cls << 16 | state << 24;
+#else
+    pool->freeblock = (uint16_t)freeblock;
+    pool->nextoffset = (uint16_t)nextoffset;
+    pool->count = 1;
+    pool->cls = (uint8_t)cls;
+    pool->state = (uint8_t)state;
+#endif
+}
+_Static_assert(offsetof(hp_pool, freeblock) == 0 && offsetof(hp_pool, nextoffset) == 2 &&
+                   offsetof(hp_pool, count) == 4 && offsetof(hp_pool, cls) == 6 &&
+                   offsetof(hp_pool, state) == 7,
+               "pool_hdr_set writes the header as two words");
+
+/* The usable list is empty: an empty arena becomes its head (the spare,
+ * else a free slot, both O(1), else one cut from a free extent) and gives
+ * up its first pool, returned. NULL if no arena can be had. */
+static hp_pool *pool_from_fresh_arena(ob_heap *h)
+{
+    hp_arena *a = h->spare;
     hp_pool *pool;
-    if (a->freepools) {
-        pool = a->freepools;
+    if (a) {
+        h->spare = NULL;
+    } else {
+        a = h->fhead;
+        if (a) {
+            /* F1 -> A1 with pool 0 taken, in place of hp_fslot_take */
+            hp_arena *n = a->next;
+            h->fhead = n;
+            if (n)
+                n->prev = NULL;
+            else
+                h->ftail = NULL;
+            a->is_arena = 1;
+            a->nfree = OB_POOLS_PER_ARENA - 1;
+            a->ncarved = 1;
+            a->fslot = 0;
+            pool = (hp_pool *)hp_arena_addr(h, a);
+            goto file;
+        }
+        if (!(a = hp_arena_get(h)))
+            return NULL;
+    }
+    pool = a->freepools;
+    if (pool) {
         a->freepools = pool->next;
     } else {
         pool = (hp_pool *)(hp_arena_addr(h, a) + (size_t)a->ncarved * OB_POOL_SIZE);
         a->ncarved++;
     }
-    unsigned k = a->nfree--;
-    if (h->lasta[k] == a)
-        h->lasta[k] = NULL;
-    if (k == 1) {
-        /* no free pool left: off the usable list (A3) */
-        h->usable = a->next;
-        if (a->next)
-            a->next->prev = NULL;
-        a->next = NULL;
-    } else {
-        h->lasta[k - 1] = a; /* the only arena with that few free pools */
+    a->nfree = OB_POOLS_PER_ARENA - 1;
+file:
+    a->next = a->prev = NULL;
+    if (OB_POOLS_PER_ARENA > 1) {
+        h->usable = a; /* the only arena on the list (A2) */
+        h->lasta[OB_POOLS_PER_ARENA - 1] = a;
+    }
+    return pool;
+}
+
+/* A fresh pool for class c (walkable blocks if walk), filed on its
+ * usedpools list (which is empty: callers come here when it is), and its
+ * first block for a request of n bytes: the pool is set up as if that block
+ * had been popped (block 1 carved and free, P2). NULL when no arena can be
+ * had. O(1) unless a new arena must be cut from a free extent. */
+static void *pool_new(ob_heap *h, size_t c, int walk, size_t n)
+{
+    hp_arena *a = h->usable;
+    hp_pool *pool;
+    if (HP_LIKELY(a != NULL)) {
+        /* a is the head: the most used arena. Taking a pool keeps it the
+         * most used, so the order holds and only lasta and the head change. */
+        pool = a->freepools;
+        if (pool) {
+            a->freepools = pool->next;
+        } else {
+            pool = (hp_pool *)(hp_arena_addr(h, a) + (size_t)a->ncarved * OB_POOL_SIZE);
+            a->ncarved++;
+        }
+        unsigned k = a->nfree--;
+        if (h->lasta[k] == a)
+            h->lasta[k] = NULL;
+        if (k == 1) {
+            /* no free pool left: off the usable list (A3) */
+            hp_arena *nx = a->next;
+            h->usable = nx;
+            if (nx)
+                nx->prev = NULL;
+            a->next = NULL;
+        } else {
+            h->lasta[k - 1] = a; /* the only arena with that few free pools */
+        }
+    } else if (!(pool = pool_from_fresh_arena(h))) {
+        return NULL;
     }
 
     size_t size = HP_CLASS_SIZE(c);
     size_t li = HP_LIST(c, walk);
-    pool->cls = (uint8_t)c;
-    pool->state = walk ? HP_POOL_WALK : HP_POOL_USED;
-    pool->count = 1;
-    pool->freeblock = (uint16_t)(HP_POOL_HDR + size); /* capacity >= 2 */
-    pool->nextoffset = (uint16_t)(HP_POOL_HDR + 2 * size);
+    pool_hdr_set(pool, (uint32_t)(HP_POOL_HDR + size), (uint32_t)(HP_POOL_HDR + 2 * size),
+                 (uint32_t)c, walk ? HP_POOL_WALK : HP_POOL_USED); /* capacity >= 2 */
     block_mark_free((char *)pool + HP_POOL_HDR + size, 0, size);
-    pool->prev = NULL;
-    pool->next = h->usedpools[li];
-    if (pool->next)
-        pool->next->prev = pool;
+    pool->prev = pool->next = NULL;
     h->usedpools[li] = pool;
     hp_account(h, n, size);
     char *b = (char *)pool + HP_POOL_HDR;
@@ -201,17 +266,17 @@ static void *pool_new(ob_heap *h, size_t c, int walk, size_t n)
 /* Pool emptied: off usedpools, back to its arena. */
 static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
 {
-    if (pool->prev)
-        pool->prev->next = pool->next;
+    hp_pool *pv = pool->prev, *nx = pool->next;
+    if (pv)
+        pv->next = nx;
     else
-        h->usedpools[HP_LIST(c, pool->state == HP_POOL_WALK)] = pool->next;
-    if (pool->next)
-        pool->next->prev = pool->prev;
+        h->usedpools[HP_LIST(c, pool->state == HP_POOL_WALK)] = nx;
+    if (nx)
+        nx->prev = pv;
     hp_arena *a = hp_slot(h, pool);
     h->walk_epoch++; /* open walks may stand in it (W5) */
     pool->state = HP_POOL_FREE;
-    pool->next = a->freepools;
-    pool->prev = NULL;
+    pool->next = a->freepools; /* free pools are singly linked */
     a->freepools = pool;
     arena_pool_returned(h, a);
 }
@@ -324,7 +389,7 @@ static int large_valid(const ob_heap *h, const char *p, const char *op)
                (const void *)p);
         return 0;
     }
-    if (!(e->size & HP_EXT_USED)) {
+    if (!(e->size & HP_EXT_USED) || (e->size & HP_EXT_QUICK)) {
         misuse(h, "%s: double free of %p (large object)", op, (const void *)p);
         return 0;
     }
@@ -379,6 +444,8 @@ ob_heap *ob_heap_init(void *base, size_t size)
     h->slot0 = slot0;
     h->max_large = (size_t)(e - raw) - HP_EXT_HDR;
     h->fast_classes = OB_SIZE_CLASSES;
+    for (size_t i = 0; i < nslots; i++)
+        h->slots[i].addr = (char *)(slot0 + i * (uintptr_t)OB_ARENA_SIZE); /* T1 */
     hp_raw_init(h);
     return h;
 }
@@ -391,7 +458,7 @@ static inline uint32_t wl_off(const ob_heap *h, const char *p)
 }
 
 /* Links payload p in after `after` (NULL: at the head). */
-static void wl_insert(ob_heap *h, char *p, char *after)
+void hp_wl_insert(ob_heap *h, char *p, char *after)
 {
     char *next = after ? hp_wl_ptr(h, hp_wl(after)->next) : h->wlarge;
     hp_wl(p)->next = wl_off(h, next) | HP_EXT_WALK;
@@ -423,32 +490,6 @@ static void wl_unlink(ob_heap *h, char *p)
 
 /* ---- allocation ---- */
 
-static void *large_alloc(ob_heap *h, size_t n, int walk)
-{
-    size_t extra = walk ? HP_WLINK : 0;
-    size_t need = HP_ROUND8(n) + HP_EXT_HDR + extra;
-    char *x = hp_raw_alloc(h, need);
-    if (!x && h->spare) {
-        /* The spare arena is only a cache: give it back and retry. */
-        hp_arena *a = h->spare;
-        h->spare = NULL;
-        hp_arena_put(h, a);
-        x = hp_raw_alloc(h, need);
-    }
-    if (!x)
-        return NULL;
-    char *p = x + HP_EXT_HDR + extra;
-    if (walk) {
-        ((hp_ext *)x)->size |= HP_EXT_WALK;
-        wl_insert(h, p, NULL);
-    }
-    size_t payload = hp_ext_payload(x);
-    hp_held_add(h, payload);
-    h->ctr.requested_total += n;
-    h->ctr.held_total += payload;
-    return p;
-}
-
 static void *try_alloc(ob_heap *h, size_t n, int walk)
 {
     if (n <= OB_SMALL_LIMIT) {
@@ -459,10 +500,10 @@ static void *try_alloc(ob_heap *h, size_t n, int walk)
         /* A spare arena would have been used; nothing else to give back. */
         return pool_new(h, c, walk, n);
     }
-    return large_alloc(h, n, walk);
+    return hp_large_alloc(h, n, walk);
 }
 
-static void *alloc_slow(ob_heap *h, size_t n, int walk)
+static __attribute__((noinline)) void *alloc_slow(ob_heap *h, size_t n, int walk)
 {
     if (n == 0) {
         hp_error(h, "ob_heap_alloc: size 0");
@@ -501,6 +542,18 @@ static void *alloc_slow(ob_heap *h, size_t n, int walk)
     return p;
 }
 
+/* Not a small size with a fast class: a large request takes its own fast
+ * way in; anything else (and a large request that fails) the slow path. */
+static __attribute__((noinline)) void *alloc_other(ob_heap *h, size_t n, int walk)
+{
+    if (HP_LIKELY(n - (OB_SMALL_LIMIT + 1) <= h->max_large - (OB_SMALL_LIMIT + 1) && !h->fail_armed)) {
+        void *p = hp_large_alloc(h, n, walk);
+        if (HP_LIKELY(p != NULL))
+            return p;
+    }
+    return alloc_slow(h, n, walk);
+}
+
 void *ob_heap_alloc(ob_heap *h, size_t n)
 {
     size_t c = (n - 1) >> 3; /* n == 0 wraps to a huge class */
@@ -512,7 +565,7 @@ void *ob_heap_alloc(ob_heap *h, size_t n)
         if (b)
             return b;
     }
-    return alloc_slow(h, n, 0);
+    return alloc_other(h, n, 0);
 }
 
 void *ob_heap_alloc_walkable(ob_heap *h, size_t n)
@@ -526,7 +579,7 @@ void *ob_heap_alloc_walkable(ob_heap *h, size_t n)
         if (b)
             return b;
     }
-    return alloc_slow(h, n, 1);
+    return alloc_other(h, n, 1);
 }
 
 /* ---- free ---- */
@@ -534,13 +587,30 @@ void *ob_heap_alloc_walkable(ob_heap *h, size_t n)
 static void large_free(ob_heap *h, char *p)
 {
     char *x = hp_large_ext(p);
-    size_t payload = hp_ext_payload(x);
-    if (((hp_ext *)x)->size & HP_EXT_WALK)
+    hp_ext *e = (hp_ext *)x;
+    uint32_t sw = e->size;
+    size_t size = sw & ~(size_t)HP_EXT_FLAGS;
+    size_t payload = size - HP_EXT_HDR - ((sw & HP_EXT_WALK) ? HP_WLINK : 0);
+    if (sw & HP_EXT_WALK)
         wl_unlink(h, p);
 #if OB_CHECKED
     memset(p, HP_POISON, payload);
 #endif
     hp_held_sub(h, payload);
+    /* Onto the quick list of its size, if it holds that size (or nothing)
+     * and the cache has room (Q1); else back to the bins. */
+#if OB_HEAP_QUICK_BYTES
+    unsigned qi = hp_qidx(size);
+    char *hd = h->quick[qi];
+    if (h->qbytes + size <= HP_QUICK_MAX &&
+        (!hd || (((hp_ext *)hd)->size & ~(uint32_t)HP_EXT_FLAGS) == size)) {
+        e->size = sw | HP_EXT_QUICK;
+        *(char **)(x + HP_QLINK) = hd;
+        h->quick[qi] = x;
+        h->qbytes += size;
+        return;
+    }
+#endif
     hp_raw_free(h, x);
 }
 
@@ -660,7 +730,7 @@ void *ob_heap_realloc(ob_heap *h, void *p, size_t n)
         /* A large walkable block moves: the new one takes the old one's place
          * on the list, and open walks standing on the old one now stand on it. */
         wl_unlink(h, q);
-        wl_insert(h, q, (char *)p);
+        hp_wl_insert(h, q, (char *)p);
         for (unsigned i = 0; i < OB_HEAP_WALKS; i++)
             if (h->walks[i] && h->walks[i]->large == p)
                 h->walks[i]->large = q;
@@ -876,6 +946,7 @@ void ob_heap_trim(ob_heap *h)
     if (h->spare) {
         hp_arena *a = h->spare;
         h->spare = NULL;
-        hp_arena_put(h, a);
+        hp_fslot_give(h, a);
     }
+    hp_quick_flush(h);
 }

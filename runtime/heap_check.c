@@ -2,8 +2,9 @@
  * statistics and its printable summary. Nothing here writes to the heap.
  *
  * The checker walks the raw layer's extents from bottom to top (R1, R2, R4),
- * every arena's pools and every pool's free list (A1, P1, P2, P4), then the
- * bins (R3), usedpools (P3, W1), the usable arena list (A2, A3), the list of
+ * every arena's pools and every pool's free list (A1, P1, P2, P4) and every
+ * free slot's entry, then the bins (R3), the free-slot deque (F1),
+ * usedpools (P3, W1), the usable arena list (A2, A3), the list of
  * walkable large blocks and the open walks (W2-W4), and recounts what the
  * counters claim. Every walk has a bound derived from the heap's
  * size, so corrupted links give a message, not a hang.
@@ -19,6 +20,7 @@ typedef struct check_acc {
     uint32_t usable;                   /* arenas that belong on the usable list */
     uint32_t empty;                    /* arenas with every pool free */
     uint32_t pools;                    /* pools in use */
+    size_t qn, qbytes;                 /* cached extents (Q1) */
 } check_acc;
 
 static const char *check_pool(const hp_pool *pool, check_acc *acc)
@@ -129,7 +131,7 @@ const char *ob_heap_check(const ob_heap *h)
 
     /* R1, R2, R4 and the arenas, bottom to top. */
     size_t prev = 0, nfree = 0, steps = 0, maxsteps = (size_t)(h->end - h->raw) / 8 + 1;
-    uint32_t narenas = 0;
+    uint32_t narenas = 0, nfslots = 0;
     int prev_free = 0;
     const char *x = h->raw;
     while (x < h->end) {
@@ -140,23 +142,43 @@ const char *ob_heap_check(const ob_heap *h)
             const hp_arena *a = hp_slot(h, x);
             if (a->prev_size != prev)
                 return "R1: an arena's prev_size differs from the extent below it";
+            if (a->fslot)
+                return "F1: a slot is marked both an arena and a free slot";
             const char *m = check_arena(a, x, &acc);
             if (m)
                 return m;
             narenas++;
             size = OB_ARENA_SIZE;
             prev_free = 0;
+        } else if (hp_is_slot_at(h, x)) {
+            const hp_arena *a = hp_slot(h, x);
+            if (a->prev_size != prev)
+                return "R1: a free slot's prev_size differs from the extent below it";
+            if (a->fslot != 1 || a->nfree || a->ncarved || a->freepools)
+                return "F1: a free slot's table entry is not clear";
+            nfslots++;
+            size = OB_ARENA_SIZE;
+            prev_free = 0; /* a free extent may border a free slot (F1) */
         } else {
             const hp_ext *e = (const hp_ext *)x;
-            size = e->size & ~(size_t)7;
+            size = e->size & ~(size_t)HP_EXT_FLAGS; /* bits 0-2 are flags: R4's multiple of 8 */
             if (e->prev != prev)
                 return "R1: an extent's prev differs from the size of the extent below it";
-            if (e->size & 4u)
-                return "R4: an extent's size is not a multiple of 8";
             if (size < HP_EXT_MIN || size > (size_t)(h->end - x))
                 return "R4: an extent's size is out of range";
             if ((e->size & HP_EXT_WALK) && !(e->size & HP_EXT_USED))
                 return "W3: a free extent carries the walkable flag";
+            if ((e->size & HP_EXT_QUICK) && !(e->size & HP_EXT_USED))
+                return "Q1: a free extent carries the quick-list flag";
+            if (e->size & HP_EXT_QUICK) {
+                /* cached (Q1): in use to the bins, free to the statistics */
+                acc.qn++;
+                acc.qbytes += size;
+                prev_free = 0;
+                prev = size;
+                x += size;
+                continue;
+            }
             if (e->size & HP_EXT_WALK) {
                 if (size < HP_EXT_HDR + HP_WLINK + 8)
                     return "W2: a walkable large block is too small for its links";
@@ -171,6 +193,17 @@ const char *ob_heap_check(const ob_heap *h)
             } else {
                 if (prev_free)
                     return "R2: two free extents are adjacent (not coalesced)";
+                if (OB_HEAP_PRESLOT && size >= OB_ARENA_SIZE) {
+                    uintptr_t s0 = (uintptr_t)x, e0 = s0 + size;
+                    uintptr_t l = (s0 + OB_ARENA_SIZE - 1) & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+                    if (l != s0 && l - s0 < HP_EXT_MIN)
+                        l += OB_ARENA_SIZE;
+                    uintptr_t u = e0 & ~(uintptr_t)(OB_ARENA_SIZE - 1);
+                    if (u != e0 && e0 - u < HP_EXT_MIN)
+                        u -= OB_ARENA_SIZE;
+                    if (l < e0 && u >= l + OB_ARENA_SIZE)
+                        return "R5: a free extent holds a whole arena window (it belongs to the free slots)";
+                }
                 prev_free = 1;
                 nfree++;
             }
@@ -180,13 +213,17 @@ const char *ob_heap_check(const ob_heap *h)
     }
     if (x != h->end)
         return "R1: the extents overrun the end of the heap";
-    uint32_t flagged = 0;
-    for (uint32_t i = 0; i < h->nslots; i++)
+    uint32_t flagged = 0, fflagged = 0;
+    for (uint32_t i = 0; i < h->nslots; i++) {
+        if (h->slots[i].addr != (char *)(h->slot0 + (uintptr_t)i * OB_ARENA_SIZE))
+            return "T1: an arena-table entry's address is not its slot's";
         flagged += h->slots[i].is_arena != 0;
+        fflagged += h->slots[i].fslot != 0;
+    }
     if (flagged != narenas)
         return "R1: an arena-table entry marks a slot that is not an arena of the walk";
-    if (narenas != h->arenas)
-        return "counters: the arena count differs from the arenas found";
+    if (fflagged != nfslots)
+        return "F1: an arena-table entry marks a free slot that is not one of the walk";
 
     /* R3: bins. */
     size_t listed = 0;
@@ -198,7 +235,7 @@ const char *ob_heap_check(const ob_heap *h)
             if (++listed > nfree)
                 return "R3: the bins hold more entries than there are free extents (a cycle?)";
             const char *fx = (const char *)f;
-            if (fx < h->raw || fx >= h->end || ((uintptr_t)fx & 7) != 0 || hp_is_arena_at(h, fx))
+            if (fx < h->raw || fx >= h->end || ((uintptr_t)fx & 7) != 0 || hp_is_slot_at(h, fx))
                 return "R3: a bin entry is not a free extent of this heap";
             if (f->x.size & HP_EXT_USED)
                 return "R3: a bin holds an extent in use";
@@ -210,6 +247,50 @@ const char *ob_heap_check(const ob_heap *h)
     }
     if (listed != nfree)
         return "R3: a free extent is missing from the bins";
+
+    /* Q1: the quick lists. */
+    {
+        size_t n = 0, bytes = 0;
+        for (unsigned i = 0; i < HP_NQUICK; i++) {
+            uint32_t s0 = 0;
+            for (const char *q = h->quick[i]; q; q = *(char *const *)(q + HP_QLINK)) {
+                if (++n > acc.qn)
+                    return "Q1: the quick lists hold more than the cached extents (a cycle?)";
+                if (q < h->raw || q >= h->end || ((uintptr_t)q & 7) != 0 || hp_is_slot_at(h, q))
+                    return "Q1: a quick list holds something that is not an extent of this heap";
+                uint32_t sw = ((const hp_ext *)q)->size;
+                if ((sw & (HP_EXT_USED | HP_EXT_QUICK)) != (HP_EXT_USED | HP_EXT_QUICK))
+                    return "Q1: a quick list holds an extent that is not cached";
+                uint32_t sz = sw & ~(uint32_t)HP_EXT_FLAGS;
+                if (hp_qidx(sz) != i || (s0 && sz != s0))
+                    return "Q1: a quick list holds an extent of another size";
+                s0 = sz;
+                bytes += sz;
+            }
+        }
+        if (n != acc.qn)
+            return "Q1: a cached extent is missing from the quick lists";
+        if (bytes != h->qbytes || h->qbytes > HP_QUICK_MAX)
+            return "Q1: the quick lists' byte count is wrong";
+    }
+
+    /* F1: the free-slot deque. */
+    {
+        size_t n = 0;
+        const hp_arena *pv = NULL;
+        for (const hp_arena *a = h->fhead; a; pv = a, a = a->next) {
+            if (++n > nfslots)
+                return "F1: the free-slot deque holds more than the free slots (a cycle?)";
+            if (a < h->slots || a >= h->slots + h->nslots || a->fslot != 1 || a->is_arena)
+                return "F1: the free-slot deque holds something that is not a free slot";
+            if (a->prev != pv)
+                return "F1: a free-slot deque back link is wrong";
+        }
+        if (h->ftail != pv)
+            return "F1: the free-slot deque's tail is not its last slot";
+        if (n != nfslots)
+            return "F1: a free slot is missing from the free-slot deque";
+    }
 
     /* P3, W1: usedpools, normal then walkable. */
     size_t maxpools = (size_t)h->nslots * OB_POOLS_PER_ARENA;
@@ -336,6 +417,14 @@ int ob_heap_invariants_hold(const ob_heap *h)
                   hp_floor_log2(f->x.size) != k))
             return 0;
     }
+    if (h->qbytes > HP_QUICK_MAX)
+        return 0;
+    for (unsigned i = 0; i < HP_NQUICK; i++) {
+        const char *q = h->quick[i];
+        if (q && (!ob_heap_contains(h, q) || ((uintptr_t)q & 7) ||
+                  !(((const hp_ext *)q)->size & HP_EXT_QUICK)))
+            return 0;
+    }
     for (unsigned li = 0; li < 2 * OB_SIZE_CLASSES; li++) {
         const hp_pool *p = h->usedpools[li];
         unsigned want = li < OB_SIZE_CLASSES ? HP_POOL_USED : HP_POOL_WALK;
@@ -354,6 +443,12 @@ int ob_heap_invariants_hold(const ob_heap *h)
     const hp_arena *s = h->spare;
     if (s && (s < h->slots || s >= h->slots + h->nslots || s->nfree != OB_POOLS_PER_ARENA))
         return 0;
+    const hp_arena *fh = h->fhead, *ft = h->ftail;
+    if ((fh == NULL) != (ft == NULL))
+        return 0;
+    if (fh && (fh < h->slots || fh >= h->slots + h->nslots || fh->fslot != 1 || fh->prev ||
+               ft < h->slots || ft >= h->slots + h->nslots || ft->fslot != 1 || ft->next))
+        return 0;
     return 1;
 }
 
@@ -366,11 +461,16 @@ void ob_heap_stats_get(const ob_heap *h, ob_heap_stats *st)
     st->overhead = (size_t)(h->raw - h->base);
     for (unsigned c = 0; c < OB_SIZE_CLASSES; c++)
         st->classes[c].block_size = (uint32_t)HP_CLASS_SIZE(c);
-    size_t largest = 0;
+    /* Free extents and free slots next to each other count as one free
+     * extent (what the large path merges them into before it fails, F1);
+     * the spare is counted into the largest, as allocation gives it back
+     * before failing. */
+    size_t largest = 0, run = 0, runall = 0;
     for (const char *x = h->raw; x < h->end;) {
         size_t size = hp_ext_size(h, x);
         if (size == 0)
             break; /* corrupted: the checker says more */
+        int is_free = 0, is_spare = 0;
         if (hp_is_arena_at(h, x)) {
             const hp_arena *a = hp_slot(h, x);
             if (a->nfree == OB_POOLS_PER_ARENA)
@@ -378,6 +478,7 @@ void ob_heap_stats_get(const ob_heap *h, ob_heap_stats *st)
             else
                 st->arenas_used++;
             st->pools_free += a->nfree;
+            is_spare = a == h->spare;
             for (unsigned i = 0; i < a->ncarved; i++) {
                 const hp_pool *p = (const hp_pool *)(x + (size_t)i * OB_POOL_SIZE);
                 if (!HP_POOL_IN_USE(p->state) || p->cls >= OB_SIZE_CLASSES)
@@ -388,27 +489,27 @@ void ob_heap_stats_get(const ob_heap *h, ob_heap_stats *st)
                 cs->blocks_used += p->count;
                 cs->blocks_free += (uint32_t)(HP_CAPACITY(p->cls) - p->count);
             }
-        } else if (((const hp_ext *)x)->size & HP_EXT_USED) {
+        } else if (hp_is_slot_at(h, x)) {
+            is_free = 1; /* a free slot */
+        } else if ((((const hp_ext *)x)->size & (HP_EXT_USED | HP_EXT_QUICK)) == HP_EXT_USED) {
             st->large_count++;
             st->large_bytes += hp_ext_payload(x);
         } else {
-            st->free_extents++;
-            st->free_bytes += size;
-            if (size > largest)
-                largest = size;
+            is_free = 1;
         }
+        if (is_free) {
+            st->free_bytes += size;
+            if (run == 0)
+                st->free_extents++;
+            run += size;
+            runall += size;
+        } else {
+            run = 0;
+            runall = is_spare ? runall + size : 0;
+        }
+        if (runall > largest)
+            largest = runall;
         x += size;
-    }
-    if (h->spare) {
-        /* Allocation gives the spare back before failing: count what that would merge. */
-        const char *x = hp_arena_addr(h, h->spare);
-        size_t size = OB_ARENA_SIZE, below = h->spare->prev_size;
-        if (hp_ext_is_free(h, x + OB_ARENA_SIZE))
-            size += hp_ext_size(h, x + OB_ARENA_SIZE);
-        if (below && hp_ext_is_free(h, x - below))
-            size += below;
-        if (size > largest)
-            largest = size;
     }
     st->largest_free = largest > HP_EXT_HDR ? largest - HP_EXT_HDR : 0;
     st->arenas_total = st->arenas_used + st->arenas_free;

@@ -16,10 +16,49 @@
  *   R1 the extents tile [raw, end) exactly; each one's `prev` (or its arena
  *      table entry's prev_size) is the size of the extent just below it
  *      (0 for the first);
- *   R2 no two free extents are adjacent (freeing coalesces at once);
+ *   R2 no two free extents are adjacent (freeing coalesces at once); a
+ *      free extent may neighbour a free slot (F1: slots merge lazily);
  *   R3 every free extent is on exactly one bin list, bin floor(log2(size)),
  *      and bit k of binmask is set iff bin k is non-empty;
  *   R4 an extent is at least HP_EXT_MIN bytes and a multiple of 8.
+ *
+ * Free slots. Free memory is also kept, arena by arena, as FREE SLOTS: an
+ * arena-aligned, OB_ARENA_SIZE-byte stretch with no header, marked in its
+ * arena-table entry like an arena (so slots, arenas and extents tile the
+ * range together, R1). Taking an arena from a free slot, and turning an
+ * emptied arena into one, is O(1) with no bins and no coalescing; the
+ * large-object path turns free slots back into free extents (coalescing
+ * them) only when the bins cannot serve a request. ob_heap_init cuts every
+ * aligned window of the range into a free slot.
+ * Invariants:
+ *   F1 a free slot's entry has fslot == 1, is_arena == 0, nfree == ncarved
+ *      == 0, freepools NULL, and prev_size as R1; the free slots are exactly
+ *      those on the deque h->fhead .. h->ftail, doubly linked through
+ *      next/prev (arenas come off the head, the large path takes the tail;
+ *      ob_heap_init lays them out highest address first, so arenas come
+ *      from the top and large objects grow from the bottom).
+ *   R5 with OB_HEAP_PRESLOT, no free extent holds an aligned arena window
+ *      whose leftovers below and above are each empty or a valid extent:
+ *      such windows are free slots (every free extent is re-slotted when it
+ *      is made or grows), so an arena always comes from a free slot or the
+ *      spare, never from the bins;
+ *   T1 every arena-table entry's addr is its slot's address, slot0 +
+ *      index * OB_ARENA_SIZE (set once; clearing an entry keeps it).
+ *
+ * Quick lists. A freed large block is kept, unmerged, on one of
+ * HP_QUICK lists (an exact-size cache, like dlmalloc's fast bins) while
+ * the cached bytes stay within HP_QUICK_MAX; a large request of exactly
+ * that extent size takes it back in O(1). To the bins (half-fit) a cached
+ * extent is still in use, so half-fit's bound holds with its live bytes
+ * plus HP_QUICK_MAX (docs/memory.md). The large path gives every cached
+ * extent back (merging) before it fails, and so does ob_heap_trim.
+ * Invariants:
+ *   Q1 a cached extent has HP_EXT_USED and HP_EXT_QUICK in its size (and
+ *      HP_EXT_WALK if it was a walkable block, its link words left as they
+ *      were, off the walkable list); the cached extents are exactly those
+ *      on the lists h->quick[i], singly linked through the pointer at
+ *      offset HP_QLINK; every extent on list i has the same size s, with
+ *      hp_qidx(s) == i; h->qbytes is their total size, <= HP_QUICK_MAX.
  *
  * Arenas. An arena is OB_POOLS_PER_ARENA pools; its descriptor lives in the
  * arena table (one entry per arena-aligned slot of the range, like
@@ -32,8 +71,8 @@
  *      nearly-full arenas and nearly-empty ones can empty out);
  *      lasta[k] is the last arena on it with nfree == k (or NULL);
  *   A3 an arena with every pool free is the one spare (h->spare), off the
- *      usable list; any other wholly-free arena has gone back to the raw
- *      layer; an arena with no free pool is on no list.
+ *      usable list; any other wholly-free arena has become a free slot (F1);
+ *      an arena with no free pool is on no list.
  *
  * Pools. A pool is OB_POOL_SIZE bytes at an OB_POOL_SIZE-aligned address: a
  * header, then blocks of one size class from offset HP_POOL_HDR.
@@ -92,6 +131,8 @@ typedef struct hp_ext {
 } hp_ext;
 #define HP_EXT_USED 1u
 #define HP_EXT_WALK 2u /* a walkable large block (W2) */
+#define HP_EXT_QUICK 4u /* a freed large block on a quick list (Q1) */
+#define HP_EXT_FLAGS 7u
 #define HP_EXT_HDR ((size_t)sizeof(hp_ext))
 
 /* The links of a walkable large block, between its header and its payload:
@@ -102,6 +143,9 @@ typedef struct hp_wlink {
     uint32_t prev; /* offset of the previous one */
 } hp_wlink;
 #define HP_WLINK ((size_t)sizeof(hp_wlink))
+/* Where a cached extent (Q1) keeps its quick-list link: after the header
+ * and the room of a walkable block's links, which stay as they were. */
+#define HP_QLINK (HP_EXT_HDR + HP_WLINK)
 
 typedef struct hp_free {
     hp_ext x;
@@ -109,6 +153,15 @@ typedef struct hp_free {
 } hp_free;
 #define HP_EXT_MIN HP_ROUND8(sizeof(hp_free))
 #define HP_BINS 32
+#define HP_QUICK (OB_HEAP_QUICK_BYTES ? 16 : 0) /* quick lists (none when turned off) */
+#define HP_QUICK_MAX ((size_t)OB_HEAP_QUICK_BYTES)
+/* The quick list of extent size s (a multiple of 8): a multiplicative
+ * hash, so that sizes 2^k + 8 (and + 16) spread over the lists. */
+static inline unsigned hp_qidx(size_t s)
+{
+    return (unsigned)(((uint32_t)(s >> 3) * 0x9E3779B1u) >> 28);
+}
+_Static_assert(HP_QUICK == 16 || HP_QUICK == 0, "hp_qidx gives 4 bits");
 
 /* ---- pools and blocks ---- */
 typedef struct hp_pool {
@@ -138,10 +191,11 @@ typedef struct hp_arena {
     uint8_t is_arena; /* 1: this slot is an arena of the raw layer */
     uint8_t nfree;    /* free pools (A1) */
     uint8_t ncarved;  /* pools carved so far */
-    uint8_t spare_;
+    uint8_t fslot;    /* 1: this slot is a free slot (F1) */
     uint32_t prev_size; /* raw layer: size of the extent just below (R1) */
     hp_pool *freepools; /* pools returned to the arena, singly linked */
-    struct hp_arena *next, *prev; /* the usable list (A2) */
+    struct hp_arena *next, *prev; /* the usable list (A2), or the free slots (F1) */
+    char *addr;         /* the slot's address, set once by ob_heap_init (T1) */
 } hp_arena;
 
 #define HP_MAGIC 0x0B0B4EA9u
@@ -162,23 +216,29 @@ struct ob_heap {
     size_t max_large; /* the largest request the range could ever serve */
 
     size_t fast_classes; /* OB_SIZE_CLASSES; 0 while failures are injected (slow path) */
-    hp_pool *usedpools[2 * OB_SIZE_CLASSES]; /* normal, then walkable (W1) */
-    hp_arena *usable;
-    hp_arena *lasta[OB_POOLS_PER_ARENA + 1];
-    hp_arena *spare;
-    hp_free *bins[HP_BINS];
-    uint32_t binmask;
-    char *wlarge;                       /* first walkable large block (W2) */
-    ob_heap_walk *walks[OB_HEAP_WALKS]; /* the open walks (W4) */
-    uint32_t walk_epoch; /* bumped when a pool empties (W5) */
-
-    /* statistics */
+    /* statistics touched by every allocation and free: early in the handle,
+     * where Thumb-1 (Cortex-M0) loads and stores reach them with an
+     * immediate offset */
     /* Bytes in live blocks: held = peak - slack (hp_held), so one counter
      * serves held and peak on the fast paths (slack >= 0). */
     size_t peak;
     hp_ctr ctr; /* updated together: one load and one store on ARM */
+    hp_arena *usable;        /* the usable arenas (A2) */
+    hp_arena *spare;         /* A3 */
+    hp_arena *fhead, *ftail; /* the free slots (F1) */
+    hp_pool *usedpools[2 * OB_SIZE_CLASSES]; /* normal, then walkable (W1) */
+    hp_arena *lasta[OB_POOLS_PER_ARENA + 1];
+    hp_free *bins[HP_BINS];
+    uint32_t binmask;
+    char *quick[HP_QUICK ? HP_QUICK : 1]; /* cached large extents (Q1) */
+    size_t qbytes;
+#define HP_NQUICK (sizeof ((ob_heap *)0)->quick / sizeof(char *)) /* entries, >= 1 (NULL if off) */
+    char *wlarge;                       /* first walkable large block (W2) */
+    ob_heap_walk *walks[OB_HEAP_WALKS]; /* the open walks (W4) */
+    uint32_t walk_epoch; /* bumped when a pool empties (W5) */
+
+    /* statistics (peak and ctr above) */
     uint32_t oom_count;
-    uint32_t arenas;                   /* arenas taken from the raw layer */
 
     /* failures: injection and the out-of-memory handler */
     uint32_t fail_after, fail_count;
@@ -229,12 +289,34 @@ static inline hp_arena *hp_slot(const ob_heap *h, const void *p)
 }
 static inline char *hp_arena_addr(const ob_heap *h, const hp_arena *a)
 {
-    return (char *)(h->slot0 + (uintptr_t)(a - h->slots) * OB_ARENA_SIZE);
+    (void)h;
+    return a->addr; /* slot0 + (a - slots) * OB_ARENA_SIZE without a multiply (T1) */
 }
 /* True when an arena starts exactly at x (x inside [raw, end)). */
 static inline int hp_is_arena_at(const ob_heap *h, const char *x)
 {
     return ((uintptr_t)x & (OB_ARENA_SIZE - 1)) == 0 && x < h->end && hp_slot(h, x)->is_arena;
+}
+/* True when an arena or a free slot (no header, OB_ARENA_SIZE bytes, its
+ * prev_size in the table) starts exactly at x. */
+static inline int hp_is_slot_at(const ob_heap *h, const char *x)
+{
+    if (((uintptr_t)x & (OB_ARENA_SIZE - 1)) != 0 || x >= h->end)
+        return 0;
+    const hp_arena *a = hp_slot(h, x);
+    return (a->is_arena | a->fslot) != 0;
+}
+/* True when a free extent (in the bins) starts at x; x < end or x == end. */
+static inline int hp_free_at(const ob_heap *h, const char *x)
+{
+    if (x >= h->end)
+        return 0;
+    if (((uintptr_t)x & (OB_ARENA_SIZE - 1)) == 0) {
+        const hp_arena *a = hp_slot(h, x);
+        if (a->is_arena | a->fslot)
+            return 0;
+    }
+    return !(((const hp_ext *)x)->size & HP_EXT_USED);
 }
 /* Large blocks: the extent of payload p, and its usable bytes (W2). */
 static inline int hp_large_is_walk(const char *p)
@@ -259,24 +341,99 @@ static inline char *hp_wl_ptr(const ob_heap *h, uint32_t off)
     off &= ~(uint32_t)7;
     return off ? h->base + off : NULL;
 }
+#if defined(__arm__) && !defined(__ARM_FEATURE_CLZ)
+/* ARMv6-M (Cortex-M0) has no CLZ: GCC would call libgcc's __clzsi2 (a
+ * loop). Three compares and a 2-bit-per-entry table of log2 0..15 in one
+ * word: about 15 instructions. v > 0. */
+static inline unsigned hp_floor_log2(size_t v)
+{
+    uint32_t x = (uint32_t)v;
+    unsigned r = 0;
+    if (x >> 16) {
+        x >>= 16;
+        r = 16;
+    }
+    if (x >> 8) {
+        x >>= 8;
+        r += 8;
+    }
+    if (x >> 4) {
+        x >>= 4;
+        r += 4;
+    }
+    return r + ((0xFFFFAA50u >> (2 * x)) & 3u);
+}
+/* The index of the lowest set bit of m (m != 0). */
+static inline unsigned hp_ctz(uint32_t m)
+{
+    return hp_floor_log2(m & (0u - m));
+}
+#else
 static inline unsigned hp_floor_log2(size_t v)
 {
     return 31u - (unsigned)__builtin_clz((unsigned)v);
 }
+static inline unsigned hp_ctz(uint32_t m)
+{
+    return (unsigned)__builtin_ctz(m);
+}
+#endif
+
+/* ---- free slots (F1), O(1) both ways ---- */
+
+/* The head free slot becomes a fresh arena (every pool free, none carved);
+ * NULL if there is none. The caller links it (next/prev). */
+static inline hp_arena *hp_fslot_take(ob_heap *h)
+{
+    hp_arena *a = h->fhead;
+    if (a) {
+        hp_arena *n = a->next;
+        h->fhead = n;
+        if (n)
+            n->prev = NULL;
+        else
+            h->ftail = NULL;
+        a->is_arena = 1;
+        a->nfree = OB_POOLS_PER_ARENA;
+        a->ncarved = 0;
+        a->fslot = 0;
+    }
+    return a;
+}
+
+/* Wholly free arena a becomes the head free slot. */
+static inline void hp_fslot_give(ob_heap *h, hp_arena *a)
+{
+    hp_arena *n = h->fhead;
+    a->is_arena = 0;
+    a->nfree = 0;
+    a->ncarved = 0;
+    a->fslot = 1;
+    a->freepools = NULL;
+    a->prev = NULL;
+    a->next = n;
+    if (n)
+        n->prev = a;
+    else
+        h->ftail = a;
+    h->fhead = a;
+}
 
 /* heap_raw.c */
 void hp_raw_init(ob_heap *h);
-char *hp_raw_alloc(ob_heap *h, size_t need);        /* a used extent of >= need bytes */
+void *hp_large_alloc(ob_heap *h, size_t n, int walk); /* a large block, counted, or NULL */
+char *hp_raw_alloc(ob_heap *h, size_t need);        /* a used extent of >= need bytes (the rest) */
 void hp_raw_free(ob_heap *h, char *x);              /* x: a used headered extent */
 int hp_raw_grow(ob_heap *h, char *x, size_t need);   /* in place; 1 on success */
 void hp_raw_shrink(ob_heap *h, char *x, size_t need);
 hp_arena *hp_arena_get(ob_heap *h);
-void hp_arena_put(ob_heap *h, hp_arena *a);
+void hp_quick_flush(ob_heap *h);                    /* every cached extent -> bins (Q1) */
 size_t hp_ext_size(const ob_heap *h, const char *x);
 int hp_ext_is_free(const ob_heap *h, const char *x);
 size_t hp_prev_size_(const ob_heap *h, const char *x); /* recorded size below x */
 
 /* heap.c */
+void hp_wl_insert(ob_heap *h, char *p, char *after);
 void hp_error(ob_heap *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif /* OB_HEAP_INT_H */

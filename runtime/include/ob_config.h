@@ -81,6 +81,26 @@
 #ifndef OB_SMALL_LIMIT
 #define OB_SMALL_LIMIT 256
 #endif
+/* OB_HEAP_QUICK_BYTES: at most this many bytes of freed large blocks are
+ *   kept unmerged for reuse by a request of the same size (the quick
+ *   lists). It adds to the live bytes in the fragmentation bound
+ *   (docs/memory.md); 0 turns the quick lists off. */
+#ifndef OB_HEAP_QUICK_BYTES
+#if OB_HEAP_SMALL
+#define OB_HEAP_QUICK_BYTES 0
+#else
+#define OB_HEAP_QUICK_BYTES (2 * OB_ARENA_SIZE)
+#endif
+#endif
+/* OB_HEAP_PRESLOT: 1 cuts the whole range into free slots at init, so that
+ *   arenas come from them in O(1) from the start; 0 keeps it one free extent
+ *   (arenas are cut from it until emptied ones come back as free slots).
+ *   Small boards use 0: with 1 KiB arenas and large blocks of about that
+ *   size, turning slots back into extents for large blocks costs more than
+ *   cutting the few arenas from extents. */
+#ifndef OB_HEAP_PRESLOT
+#define OB_HEAP_PRESLOT (!OB_HEAP_SMALL)
+#endif
 /* OB_HEAP_GEOMETRY_END */
 
 #ifndef OB_LINKER_SCRIPT

@@ -262,10 +262,21 @@ static void both_steady(const char *pattern, uint32_t lo, uint32_t hi, uint32_t 
     row(pattern, s, &o, &w);
 }
 
-/* The largest n for which alloc(n) succeeds now (binary search). */
+/* The largest n for which alloc(n) succeeds now (binary search). Obol's
+ * success is not monotone across OB_SMALL_LIMIT (a small request may need a
+ * new arena when a large one still fits), so above it first. */
+static uint32_t largest_in(const allocator *al, uint32_t lo, uint32_t hi);
 static uint32_t largest(const allocator *al, uint32_t hi)
 {
-    uint32_t lo = 0;
+    void *p = (*al->alloc)(OB_SMALL_LIMIT + 1);
+    if (p) {
+        (*al->free)(p);
+        return largest_in(al, OB_SMALL_LIMIT + 1, hi);
+    }
+    return largest_in(al, 0, OB_SMALL_LIMIT);
+}
+static uint32_t largest_in(const allocator *al, uint32_t lo, uint32_t hi)
+{
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo + 1) / 2;
         void *p = (*al->alloc)(mid);
@@ -309,7 +320,9 @@ static void transitions(void)
     void *a, *b, *c;
     k_printf("small operations at pool and arena transitions (obol):\n");
     t = BENCH_CALL(a = (*ob_alloc_fn)(16));
-    k_printf("  alloc, class without a pool, arena from the raw layer   %4lu\n", (unsigned long)t);
+    k_printf(OB_HEAP_PRESLOT ? "  alloc, class without a pool, arena from a free slot     %4lu\n"
+                             : "  alloc, class without a pool, arena cut from the range   %4lu\n",
+             (unsigned long)t);
     t = BENCH_CALL(b = (*ob_alloc_fn)(24));
     k_printf("  alloc, class without a pool, pool carved from the arena %4lu\n", (unsigned long)t);
     t = BENCH_CALL((*ob_free_fn)(b));
@@ -340,6 +353,8 @@ static void transitions(void)
     for (uint32_t i = 1; i < n; i++)
         if (i != 3)
             (*ob_free_fn)(slots[i]);
+    for (uint32_t i = 0; i < n; i++)
+        slots[i] = NULL; /* later patterns take a non-NULL slot for a live block */
     /* Two arenas of pools, then all freed: the second arena to empty goes back. */
     n = 0;
     for (;;) {
@@ -358,9 +373,21 @@ static void transitions(void)
             worst = t;
         slots[i] = NULL;
     }
-    k_printf("  free, arena empty with a spare kept: back to raw (max)  %4lu\n", (unsigned long)worst);
+    k_printf("  free, arena empty with a spare kept: a free slot (max)  %4lu\n", (unsigned long)worst);
     c = (*ob_alloc_fn)(8);
     (*ob_free_fn)(c);
+    /* A large block took all the room, then went back: with
+     * OB_HEAP_PRESLOT its arena windows are free slots again (R5), else it
+     * is one free extent and a small allocation cuts its arena from it. */
+    fresh_heaps();
+    ob_heap_stats_get(H, &st);
+    c = (*ob_alloc_fn)(st.largest_free);
+    (*ob_free_fn)(c);
+    t = BENCH_CALL(a = (*ob_alloc_fn)(16));
+    k_printf(OB_HEAP_PRESLOT ? "  alloc, after a large block took all room: a free slot   %4lu%s\n"
+                             : "  alloc, after a large block took all room: arena cut    %4lu%s\n",
+             (unsigned long)t, c ? "" : " (setup failed)");
+    (*ob_free_fn)(a);
 }
 
 int main(void)

@@ -353,6 +353,130 @@ static void test_arenas_spare_and_order(void)
     CHECK(h);
 }
 
+/* Corrupts field, expects ob_heap_check to name an invariant starting with
+ * prefix, restores it. */
+#define CORRUPT(field, value, prefix)                                          \
+    do {                                                                       \
+        __typeof__(field) saved_ = (field);                                    \
+        (field) = (value);                                                     \
+        const char *cm_ = ob_heap_check(h);                                    \
+        (field) = saved_;                                                      \
+        if (!cm_ || !t_contains_(cm_, prefix))                                   \
+            t_fail(__FILE__, __LINE__, "corrupting %s: got \"%s\", want %s",   \
+                   #field, cm_ ? cm_ : "(nothing)", prefix);                    \
+        CHECK(h);                                                              \
+    } while (0)
+
+/* Emptied arenas become free slots (F1): O(1) both ways; the large path
+ * turns them back into free extents when it needs their room. */
+static size_t fslots_count(const ob_heap *h)
+{
+    size_t n = 0;
+    for (const hp_arena *a = h->fhead; a; a = a->next)
+        n++;
+    return n;
+}
+
+static void test_free_slots(void)
+{
+    enum { NP = 3 * OB_POOLS_PER_ARENA };
+    enum { PRE = OB_HEAP_PRESLOT ? 1 : 0 }; /* ob_heap_init cut the range into free slots */
+    ob_heap *h = fresh(7 * OB_ARENA_SIZE);
+    size_t n0 = fslots_count(h);
+    T_GE(n0, PRE ? 4 : 0);
+    ob_heap_stats_get(h, &st_a); /* pristine */
+    T_EQ(st_a.free_extents, 1); /* free slots and their neighbours count as one */
+    T_EQ(st_a.free_bytes, st_a.capacity);
+    /* Arenas come off the head of the deque: the top of the range first. */
+    char *first = ob_heap_alloc(h, 8);
+    T_EQ((uintptr_t)arena_of(first), (uintptr_t)hp_arena_addr(h, hp_slot(h, first)));
+    if (PRE)
+        T_GE((uintptr_t)first + OB_ARENA_SIZE, (uintptr_t)h->end - OB_ARENA_SIZE);
+    T_EQ(fslots_count(h), n0 - PRE);
+    ob_heap_free(h, first); /* the spare */
+    T_EQ(fslots_count(h), n0 - PRE);
+    CHECK(h);
+    /* Three arenas of pools (the spare and two more), then all freed: one
+     * spare, two free slots. */
+    static char *pf[NP];
+    static char *extra[NP * HP_CAPACITY(OB_SIZE_CLASSES - 1)];
+    size_t nextra = 0;
+    for (int i = 0; i < NP; i++)
+        pf[i] = take_pool(h, extra, &nextra);
+    CHECK(h);
+    T_EQ(fslots_count(h), n0 - 3 * PRE);
+    for (int i = 0; i < NP; i++) {
+        free_pool_of(h, pf[i], extra, nextra);
+        CHECK(h);
+    }
+    T_EQ(fslots_count(h), n0 - 3 * PRE + 2);
+    ob_heap_stats_get(h, &st_b);
+    T_EQ(st_b.arenas_free, 1);
+    T_EQ(st_b.arenas_used, 0);
+    T_EQ(st_b.free_extents, 1); /* the spare is not free bytes; slots are */
+    T_EQ(st_b.free_bytes, st_a.free_bytes - OB_ARENA_SIZE);
+    T_EQ(st_b.largest_free, st_a.largest_free);
+    /* A large request for (nearly) everything: every slot and the spare
+     * become free extents, merged. */
+    void *big = ob_heap_alloc(h, st_b.largest_free);
+    T_ASSERT(big != NULL);
+    T_EQ(fslots_count(h), 0);
+    T_ASSERT(h->spare == NULL);
+    CHECK(h);
+    ob_heap_free(h, big);
+    CHECK(h);
+    ob_heap_stats_get(h, &st_b);
+    T_EQ(st_b.free_extents, 1);
+    T_EQ(st_b.largest_free, st_a.largest_free);
+    /* R5: the freed room is free slots again (without OB_HEAP_PRESLOT one
+     * free extent, which the next arena is cut from). */
+    T_EQ(fslots_count(h), PRE ? n0 : 0);
+    char *s = ob_heap_alloc(h, 8);
+    T_ASSERT(s != NULL);
+    T_ASSERT(hp_slot(h, s)->is_arena);
+    CHECK(h);
+    ob_heap_free(h, s);
+    ob_heap_trim(h); /* the spare becomes a free slot */
+    T_EQ(fslots_count(h), PRE ? n0 : 1);
+    T_EQ(st_b.arenas_total, 0);
+    if (PRE) {
+        /* The checker catches a free extent that holds a whole window (R5):
+         * the fragment below the lowest slot made to swallow it. */
+        hp_free *f = (hp_free *)h->raw;
+        T_ASSERT(hp_free_at(h, h->raw) && hp_is_slot_at(h, h->raw + f->x.size));
+        CORRUPT(f->x.size, f->x.size + OB_ARENA_SIZE, "R5");
+    }
+    CHECK(h);
+    ob_heap_stats_get(h, &st_b);
+    same_figures(&st_a, &st_b);
+}
+
+/* A large block grows in place over free extents and free slots above it. */
+static void test_realloc_grows_over_free_slots(void)
+{
+    if (!OB_HEAP_PRESLOT)
+        return; /* the range starts as one free extent: no slot above */
+    ob_heap *h = fresh(6 * OB_ARENA_SIZE);
+    char *p = ob_heap_alloc(h, OB_SMALL_LIMIT + 8);
+    T_ASSERT(p != NULL);
+    char *x = p - HP_EXT_HDR;
+    size_t room = hp_ext_size(h, x);
+    const char *nx = x + room;
+    if (!hp_is_slot_at(h, nx))
+        room += hp_ext_size(h, nx); /* the free extent below the first slot */
+    T_ASSERT(hp_is_slot_at(h, x + room) && hp_slot(h, x + room)->fslot);
+    size_t n0 = fslots_count(h);
+    char *q = ob_heap_realloc(h, p, room + OB_ARENA_SIZE / 2);
+    T_EQ_PTR(q, p);
+    T_EQ(fslots_count(h), n0 - 1);
+    CHECK(h);
+    q = ob_heap_realloc(h, p, room + 2 * OB_ARENA_SIZE);
+    T_EQ_PTR(q, p);
+    CHECK(h);
+    ob_heap_free(h, q);
+    CHECK(h);
+}
+
 /* ---- realloc ---- */
 
 static void test_realloc(void)
@@ -643,8 +767,12 @@ static void test_misuse_caught(void)
 
     ob_heap_free(h, s2);
     expect_panic(h, "double free");
+    ob_heap_free(h, l2); /* l2 is on a quick list (Q1) */
+    expect_panic(h, "double free");
+    ob_heap_trim(h); /* now a free extent in the bins */
     ob_heap_free(h, l2);
     expect_panic(h, "double free");
+    ob_heap_stats_get(h, &st_a);
 
     int local;
     ob_heap_free(h, &local);
@@ -691,18 +819,6 @@ static void test_misuse_caught(void)
 
 /* ---- the checker catches corrupted state ---- */
 
-#define CORRUPT(field, value, prefix)                                          \
-    do {                                                                       \
-        __typeof__(field) saved_ = (field);                                    \
-        (field) = (value);                                                     \
-        const char *cm_ = ob_heap_check(h);                                    \
-        (field) = saved_;                                                      \
-        if (!cm_ || !t_contains_(cm_, prefix))                                   \
-            t_fail(__FILE__, __LINE__, "corrupting %s: got \"%s\", want %s",   \
-                   #field, cm_ ? cm_ : "(nothing)", prefix);                    \
-        CHECK(h);                                                              \
-    } while (0)
-
 static void test_checker_catches_corruption(void)
 {
     ob_heap *h = fresh(8 * OB_ARENA_SIZE);
@@ -717,6 +833,8 @@ static void test_checker_catches_corruption(void)
     char *m1 = ob_heap_alloc(h, 64);
     T_ASSERT(big1 && big2 && big3 && m1);
     ob_heap_free(h, big2);
+    ob_heap_trim(h); /* big2 leaves the quick lists for the bins */
+    ob_heap_free(h, big3); /* cached on a quick list (Q1) */
     ob_heap_free(h, blk[5]);
     ob_heap_free(h, blk[6]);
     CHECK(h);
@@ -730,7 +848,8 @@ static void test_checker_catches_corruption(void)
 
     CORRUPT(h->magic, 0u, "magic");
     CORRUPT(e1->prev, e1->prev + 8, "R1");
-    CORRUPT(e1->size, e1->size + 4, "R4");
+    CORRUPT(e1->size, e1->size + 4, "Q1"); /* bit 2 is the quick-list flag */
+    CORRUPT(e1->size, 8u | HP_EXT_USED, "R4");
     CORRUPT(e1->size, e1->size | HP_EXT_WALK, "W2"); /* a normal block claimed walkable */
     CORRUPT(e1->size, 8u | HP_EXT_USED, "R");
     CORRUPT(f2->x.size, f2->x.size | HP_EXT_USED, "R");
@@ -755,10 +874,50 @@ static void test_checker_catches_corruption(void)
     CORRUPT(h->usedpools[1], (hp_pool *)NULL, "P3");
     CORRUPT(h->ctr.slack, h->ctr.slack + 16, "counters");
     CORRUPT(h->peak, h->peak + 16, "counters");
-    CORRUPT(h->arenas, h->arenas + 1, "counters");
     if (h->usable)
         CORRUPT(h->usable->nfree, (uint8_t)OB_POOLS_PER_ARENA, "A");
     CORRUPT(h->spare, ar, "A3");
+    /* The quick lists (Q1). */
+    hp_ext *q3 = (hp_ext *)(big3 - HP_EXT_HDR);
+    unsigned qi = hp_qidx(q3->size & ~7u);
+#if OB_HEAP_QUICK_BYTES
+    T_ASSERT(h->quick[qi] == (char *)q3);
+    {
+    CORRUPT(q3->size, q3->size & ~HP_EXT_QUICK, "Q1");
+    CORRUPT(q3->size, q3->size & ~HP_EXT_USED, "Q1");
+    CORRUPT(h->qbytes, h->qbytes + 8, "Q1");
+    CORRUPT(h->quick[qi], (char *)NULL, "Q1");
+    CORRUPT(h->quick[(qi + 1) % HP_QUICK], (char *)q3, "Q1");
+    CORRUPT(*(char **)((char *)q3 + HP_QLINK), (char *)q3, "Q1");
+    }
+#else
+    (void)q3;
+    (void)qi;
+#endif
+    /* The free slots (F1) and the arena table's addresses (T1). Without
+     * OB_HEAP_PRESLOT, two arenas emptied past the spare make two. */
+    static char *xs[3 * OB_POOLS_PER_ARENA], *xe[3 * OB_POOLS_PER_ARENA * HP_CAPACITY(OB_SIZE_CLASSES - 1)];
+    size_t nxe = 0;
+    for (int i = 0; !OB_HEAP_PRESLOT && i < 3 * OB_POOLS_PER_ARENA; i++)
+        xs[i] = take_pool(h, xe, &nxe);
+    for (int i = 0; !OB_HEAP_PRESLOT && i < 3 * OB_POOLS_PER_ARENA; i++)
+        free_pool_of(h, xs[i], xe, nxe);
+    CHECK(h);
+    T_ASSERT(h->fhead != NULL && h->fhead != h->ftail);
+    hp_arena *fs = h->fhead;
+    CORRUPT(h->fhead, (hp_arena *)NULL, "F1");
+    CORRUPT(h->ftail, fs, "F1");
+    CORRUPT(fs->next, (hp_arena *)NULL, "F1");
+    CORRUPT(fs->ncarved, (uint8_t)1, "F1");
+    CORRUPT(fs->is_arena, (uint8_t)1, "F1");
+    CORRUPT(fs->prev_size, fs->prev_size + 8, "R1");
+    CORRUPT(h->ftail->prev, h->ftail, "F1");
+    CORRUPT(fs->addr, fs->addr + OB_POOL_SIZE, "T1");
+    CORRUPT(ar->addr, ar->addr + OB_ARENA_SIZE, "T1");
+    T_EQ(ob_heap_invariants_hold(h), 1);
+    h->fhead = NULL;
+    T_EQ(ob_heap_invariants_hold(h), 0);
+    h->fhead = fs;
     T_EQ(ob_heap_invariants_hold(h), 1);
     h->magic = 0;
     T_EQ(ob_heap_invariants_hold(h), 0);
@@ -1333,6 +1492,8 @@ static const t_case cases[] = {
     T_CASE(test_layout_large_objects),
     T_CASE(test_pool_fills_then_leaves_usable),
     T_CASE(test_arenas_spare_and_order),
+    T_CASE(test_free_slots),
+    T_CASE(test_realloc_grows_over_free_slots),
     T_CASE(test_realloc),
     T_CASE(test_zero_and_too_large),
     T_CASE(test_exhaustion_then_pristine),
