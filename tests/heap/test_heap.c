@@ -383,7 +383,7 @@ static void test_free_slots(void)
     enum { PRE = OB_HEAP_PRESLOT ? 1 : 0 }; /* ob_heap_init cut the range into free slots */
     ob_heap *h = fresh(7 * OB_ARENA_SIZE);
     size_t n0 = fslots_count(h);
-    T_GE(n0, PRE ? 4 : 0);
+    T_GE(n0, PRE ? 3 : 0); /* the test takes three arenas (small boards: no more fit) */
     ob_heap_stats_get(h, &st_a); /* pristine */
     T_EQ(st_a.free_extents, 1); /* free slots and their neighbours count as one */
     T_EQ(st_a.free_bytes, st_a.capacity);
