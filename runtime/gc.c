@@ -658,7 +658,30 @@ static inline int doomed_entry(const uint32_t *w)
     return w && (*w & (GW_TAG | GW_INSET | GW_MARK)) == (GW_TAG | GW_INSET);
 }
 
-static void ph_weakrefs(uint32_t *work, uint32_t budget)
+/* What WEAKREFS and FINALIZE do to one garbage object; the work it cost. */
+static uint32_t clear_weakrefs(ob_object *o)
+{
+    if (!(o->ob_rc & OB_F_WEAKREFD))
+        return 0;
+    ob_weakref_clear_(o); /* callbacks only for weak references that live */
+    return 8;
+}
+
+static uint32_t run_finalizer(ob_object *o)
+{
+    if (!o->ob_type->finalize || (o->ob_rc & OB_F_FINALIZED))
+        return 0;
+    /* PEP 442: once per object, kept alive while it runs. The collector's
+     * own reference is not a touch. */
+    o->ob_rc = (o->ob_rc | OB_F_FINALIZED) + OB_RC_ONE;
+    o->ob_type->finalize(o);
+    ob_decref(o);
+    return 16;
+}
+
+/* WEAKREFS and FINALIZE: `each` on every garbage member. It runs firmware
+ * code (callbacks, finalizers), which may free: each entry is checked. */
+static void each_doomed(uint32_t *work, uint32_t budget, uint32_t (*each)(ob_object *o))
 {
     uint32_t wk = *work, n;
     while (wk < budget && (n = cursor_take(&wk, budget, GW_INSET | GW_MARK, GW_INSET)) != 0) {
@@ -670,47 +693,26 @@ static void ph_weakrefs(uint32_t *work, uint32_t budget)
             }
             uint32_t *w = gc.batch[i++];
             wk++;
-            if (doomed_entry(w) && (obj_of(w)->ob_rc & OB_F_WEAKREFD)) {
-                ob_weakref_clear_(obj_of(w)); /* callbacks only for weak references that live */
-                wk += 8;
-            }
+            if (doomed_entry(w))
+                wk += each(obj_of(w));
             if (wk >= budget)
                 break;
         }
         cursor_keep(i, n);
     }
     *work = wk;
+}
+
+static void ph_weakrefs(uint32_t *work, uint32_t budget)
+{
+    each_doomed(work, budget, clear_weakrefs);
     if (gc.part == 2)
         set_phase(OB_GC_FINALIZE);
 }
 
 static void ph_finalize(uint32_t *work, uint32_t budget)
 {
-    uint32_t wk = *work, n;
-    while (wk < budget && (n = cursor_take(&wk, budget, GW_INSET | GW_MARK, GW_INSET)) != 0) {
-        uint32_t i = 0;
-        while (i < n) {
-            if (i && batch_void(i, n)) {
-                n = i;
-                break;
-            }
-            uint32_t *w = gc.batch[i++];
-            wk++;
-            ob_object *o = w ? obj_of(w) : NULL;
-            if (doomed_entry(w) && o->ob_type->finalize && !(o->ob_rc & OB_F_FINALIZED)) {
-                /* PEP 442: once per object, kept alive while it runs. The
-                 * collector's own reference is not a touch. */
-                o->ob_rc = (o->ob_rc | OB_F_FINALIZED) + OB_RC_ONE;
-                o->ob_type->finalize(o);
-                ob_decref(o);
-                wk += 16;
-            }
-            if (wk >= budget)
-                break;
-        }
-        cursor_keep(i, n);
-    }
-    *work = wk;
+    each_doomed(work, budget, run_finalizer);
     if (gc.part == 2) {
         set_phase(OB_GC_REMARK);
         /* only a walk when the stack overflowed: resurrected objects were
