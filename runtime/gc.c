@@ -12,16 +12,19 @@
  *
  *    31        20 19         8  7     6     5    4     3      2..1  0
  *   +------------+------------+-----+-----+----+-----+-------+-----+---+
- *   | refs (12)  | young idx  |YOUNG|SCANd|MARK|INSET|TRACKED| gen |TAG|
+ *   | refs (12)  | young idx  |YOUNG|CNTED|MARK|INSET|TRACKED| gen |TAG|
  *   +------------+------------+-----+-----+----+-----+-------+-----+---+
  *
  *   TAG      always 1 while the object lives (the heap's walk contract)
  *   gen      0, 1, 2, or 3 = permanent (frozen)
  *   TRACKED  the collector looks at it
- *   INSET    member of the collection in progress (the collected set S)
- *   MARK     known alive in this collection: referenced from outside S,
- *            reached from such an object, or touched by the barrier
- *   SCANNED  its references have been followed by the marker
+ *   INSET    member of the collection in progress (the collected set S);
+ *            a member whose references the marker has followed leaves S
+ *            at once (promoted), so INSET also means "not scanned yet"
+ *   MARK     known alive in this collection, references not yet followed
+ *            (grey): referenced from outside S, reached from a scanned
+ *            member, or touched by the barrier
+ *   CNTED    garbage already counted as collected (CLEAR)
  *   YOUNG    it has a slot in the young table (young idx)
  *   refs     during a collection: its count minus references from S;
  *            4095 means "in the big table" (OB_GC_BIG exact 32-bit
@@ -39,14 +42,13 @@
 #define GW_TRACKED (1u << 3)
 #define GW_INSET (1u << 4)
 #define GW_MARK (1u << 5)
-#define GW_SCANNED (1u << 6)
+#define GW_COUNTED (1u << 6)
 #define GW_YOUNG (1u << 7)
 #define GW_IDX_SHIFT 8
 #define GW_IDX_MASK (0xFFFu << GW_IDX_SHIFT)
 #define GW_REFS_SHIFT 20
 #define GW_REFS_MAX 0xFFFu
 #define GEN_PERM 3u
-#define OB_GC_BATCH 16
 
 #define GEN(w) (((w) >> GW_GEN_SHIFT) & 3u)
 #define REFS(w) ((w) >> GW_REFS_SHIFT)
@@ -61,6 +63,8 @@ static struct {
     uint8_t part;        /* cursor: 0 young table, 1 heap walk, 2 done */
     ob_gc_phase phase;
     int gen;             /* generation being collected (0..2) */
+    uint32_t jlim;       /* old objects of generations below this join the set */
+    uint32_t next_gen;   /* where survivors go */
 
     ob_object **young;   /* young table: [0, ysend) the set's young part */
     uint32_t ycap, yn, ysend;
@@ -72,9 +76,6 @@ static struct {
     uint32_t ycur;       /* cursor in the young table */
     ob_heap_walk walk;   /* cursor in the heap */
     ob_heap *heap;       /* the runtime's heap */
-    uint32_t *batch[OB_GC_BATCH]; /* the cursor's batch (gc words) */
-    uint32_t bfrom;      /* young table index of batch[0] */
-    uint32_t bepoch;     /* the heap's walk epoch when the batch was taken */
     const uint32_t *epochp;
 
     ob_object *stack[OB_GC_MARK_STACK];
@@ -90,6 +91,7 @@ static struct {
     uint32_t nbig;
 
     /* this collection */
+    uint32_t inset;      /* members now (INSET set): joined, not yet left */
     size_t found, survivors, collected_now;
     uint32_t special;    /* members with weak references or a finalizer to run */
 
@@ -110,12 +112,12 @@ static inline uint32_t *gw_of(ob_object *o)
     return ob_gc_word(o);
 }
 
-/* A tracked-able heap container (has a gc word): not small, not immortal,
- * of a GC type. */
+/* A tracked-able heap container (has a gc word): not NULL, not small, and
+ * OB_F_GCWORD in its count word (set when a GC type's object is allocated
+ * on the heap; immortal objects never have it). One load. */
 static inline int is_container(ob_object *o)
 {
-    return o != NULL && !ob_is_small(o) && (o->ob_type->flags & OB_TF_GC) &&
-           !(o->ob_rc & OB_F_IMMORTAL);
+    return o != NULL && !ob_is_small(o) && (o->ob_rc & OB_F_GCWORD);
 }
 
 static uint32_t now_ticks(void)
@@ -164,13 +166,11 @@ static void stack_remove(ob_object *o)
 
 /* ---- the cursor over the collected set ------------------------------------------
  * The young part [0, ysend) of the table, then (collections of generation 1
- * and up) every walkable block that is not young, taken a batch at a time
- * (gc.batch: gc words, NULL for a hole of the young table) so that each
- * phase runs through a batch in a tight loop. A batch never outlives the
- * step that took it: what a step leaves of it goes back (cursor_keep), so
- * between steps the cursor holds only a position. Phases that may free
- * memory while they run through a batch (they run finalizers, callbacks,
- * clears) check each entry first (entry_gone). */
+ * and up) the heap's walkable blocks that are not young, a run at a time
+ * (ob_heap_walk_span: the blocks of one pool) that each phase goes through
+ * in a loop of its own (each_member below). Between steps the cursor is a
+ * position only (an index; the walk's last block): a step that stops
+ * inside a run gives the rest back. */
 static void cursor_reset(void)
 {
     if (gc.part == 1)
@@ -179,76 +179,13 @@ static void cursor_reset(void)
     gc.ycur = 0;
 }
 
-/* The next batch: its size (entries in gc.batch), or 0 when there is none
- * now: at the end (part becomes 2) or when `work` reached `budget` while
- * looking through the heap (part stays 1). From the heap come only blocks
- * whose gc word w has (w & mask) == want (and never young ones: the young
- * part came first); from the young table, every entry. */
-static uint32_t cursor_take(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want)
+/* The walk is over (or, after SUBTRACT, no member is left to find). */
+static void cursor_done(uint32_t *work)
 {
-    if (gc.part == 0) {
-        if (gc.ycur < gc.ysend) {
-            uint32_t n = gc.ysend - gc.ycur;
-            if (n > OB_GC_BATCH)
-                n = OB_GC_BATCH;
-            ob_object **y = gc.young + gc.ycur;
-            for (uint32_t i = 0; i < n; i++)
-                gc.batch[i] = y[i] ? gw_of(y[i]) : NULL;
-            gc.bfrom = gc.ycur;
-            gc.ycur += n;
-            gc.bepoch = *gc.epochp;
-            return n; /* each entry is charged as it is dealt with */
-        }
-        if (gc.gen < 1 || ob_heap_walk_begin(gc.heap, &gc.walk) != 0) {
-            gc.part = 2;
-            return 0;
-        }
-        gc.part = 1;
-    }
-    if (gc.part != 1)
-        return 0;
-    uint32_t units = 0;
-    uint32_t k = (uint32_t)ob_heap_walk_fill(gc.heap, &gc.walk, (void **)gc.batch, OB_GC_BATCH,
-                                             mask | GW_YOUNG, want & ~GW_YOUNG, &units,
-                                             budget > *work ? budget - *work : 1u);
-    /* the blocks passed over; the entries are charged as they are dealt with */
-    *work += units > k ? units - k : 0u;
-    if (k) {
-        gc.bepoch = *gc.epochp;
-        return k;
-    }
-    if (!gc.walk.open) {
-        (*work)++; /* the end costs a unit: run(1) stops at phase boundaries */
-        gc.part = 2;
-    }
-    return 0;
-}
-
-/* The first `used` entries of an n-entry batch were dealt with; the rest
- * goes back to the cursor. In the heap, used >= 1 (every phase deals with
- * an entry before it looks at its budget). */
-static void cursor_keep(uint32_t used, uint32_t n)
-{
-    if (used >= n)
-        return;
-    if (gc.part == 0)
-        gc.ycur = gc.bfrom + used;
-    else if (gc.part == 1 && used > 0)
-        ob_heap_walk_rewind(&gc.walk, gc.batch[used - 1]);
-}
-
-/* In a phase that may free memory, before entry i (>= 1) of an n-entry
- * batch: when a pool emptied since the batch was taken, the rest of it may
- * point anywhere; it goes back (the young table and the heap walk know
- * where to go on) and the batch ends at i. Entries themselves may have been
- * freed (the tag is 0) or be new objects (not in the set): the phases skip
- * both. */
-static int batch_void(uint32_t i, uint32_t n)
-{
-    if (*gc.epochp == gc.bepoch)
-        return 0;
-    cursor_keep(i, n);
-    return 1;
+    if (gc.part == 1)
+        ob_heap_walk_end(gc.heap, &gc.walk);
+    gc.part = 2;
+    (*work)++; /* the end costs a unit: run(1) stops at phase boundaries */
 }
 
 static inline ob_object *obj_of(uint32_t *w)
@@ -269,19 +206,60 @@ static void set_phase(ob_gc_phase p)
  * others through their traverse and a visit function. */
 static uint32_t visit_work;
 
-/* SUBTRACT: one reference from inside the set to r. */
+/* May an object with gc word v (not in the set) join it? The young part
+ * of the table [0, ysend) as it was when the collection started, and
+ * (collections of generation 1 and up) tracked old objects of the
+ * collected generations. Objects made since are young with an index past
+ * ysend, or (table full) old: those may join, as INIT's walk used to take
+ * them, with their count at that moment. */
+static inline int joins(uint32_t v)
+{
+    if (v & GW_YOUNG)
+        return IDX(v) < gc.ysend;
+    return (v & GW_TRACKED) && GEN(v) < gc.jlim;
+}
+
+/* o joins the set (its snapshot): refs = its count, the barrier on.
+ * Returns its new gc word. */
+static uint32_t join(ob_object *o, uint32_t *w, uint32_t v)
+{
+    uintptr_t rc = o->ob_rc, c = rc >> OB_RC_SHIFT;
+    uint32_t refs = c >= GW_REFS_MAX ? GW_REFS_MAX : (uint32_t)c;
+    if ((rc & OB_F_WEAKREFD) || (o->ob_type->finalize && !(rc & OB_F_FINALIZED)))
+        gc.special++;
+    if (refs == GW_REFS_MAX && gc.nbig < OB_GC_BIG) {
+        gc.big[gc.nbig].o = o;
+        gc.big[gc.nbig].refs = (uint32_t)c;
+        gc.nbig++;
+    }
+    v = (v & ~(GW_MARK | GW_COUNTED | (GW_REFS_MAX << GW_REFS_SHIFT))) | GW_INSET |
+        (refs << GW_REFS_SHIFT);
+    *w = v;
+    o->ob_rc = rc | OB_F_BARRIER;
+    gc.inset++;
+    return v;
+}
+
+/* SUBTRACT: one reference from a member to r (which joins first when it
+ * may and has not yet). */
 static inline void subtract_one(ob_object *r)
 {
     if (!is_container(r))
         return;
     uint32_t *w = gw_of(r);
     uint32_t v = *w;
-    if (!(v & GW_INSET) || REFS(v) == 0)
-        return;
-    if (REFS(v) != GW_REFS_MAX) {
+    if (!(v & GW_INSET)) {
+        if (!joins(v))
+            return;
+        v = join(r, w, v);
+    }
+    uint32_t refs = REFS(v);
+    if (refs - 1u < GW_REFS_MAX - 1u) { /* 1 .. 4094 */
         *w = v - (1u << GW_REFS_SHIFT);
         return;
     }
+    if (refs == 0)
+        return;
     for (uint32_t i = 0; i < gc.nbig; i++)
         if (gc.big[i].o == r) {
             if (gc.big[i].refs)
@@ -298,7 +276,7 @@ static void push_grey(ob_object *o)
         gc.rescan = 1;
 }
 
-/* MARK: r is reachable from a marked object. */
+/* MARK: r is reachable from a scanned member: grey it. */
 static inline void mark_one(ob_object *r)
 {
     if (!is_container(r))
@@ -326,22 +304,34 @@ static int visit_mark(ob_object *r, void *arg)
     return 0;
 }
 
-/* The references o owns, as one array, or NULL (then traverse). */
-static inline ob_object **refs_of(ob_object *o, size_t *n)
+/* The references o owns as one array (the type's refs_at/refs_n): 1 and
+ * the array and its length, or 0 (then traverse). */
+static inline int refs_of(ob_object *o, ob_object ***p, uint32_t *n)
 {
-    ob_object **(*fn)(ob_object *, size_t *) = o->ob_type->refs;
-    return fn ? fn(o, n) : NULL;
+    const ob_type *t = o->ob_type;
+    uint32_t at = t->refs_at, k = t->refs_n;
+    const char *b = (const char *)o;
+    if (!at)
+        return 0;
+    if (k & OB_REFS_COUNTED)
+        k = *(const uint32_t *)(const void *)(b + (k & ~OB_REFS_COUNTED));
+    *n = k;
+    if (at & OB_REFS_INDIRECT)
+        *p = *(ob_object **const *)(const void *)(b + (at & ~OB_REFS_INDIRECT));
+    else
+        *p = (ob_object **)(uintptr_t)(b + at);
+    return 1;
 }
 
 /* Subtracts o's references to members; returns the references looked at. */
-static uint32_t subtract_refs(ob_object *o)
+static inline uint32_t subtract_refs(ob_object *o)
 {
-    size_t n;
-    ob_object **p = refs_of(o, &n);
-    if (p) {
-        for (size_t i = 0; i < n; i++)
+    ob_object **p;
+    uint32_t n;
+    if (refs_of(o, &p, &n)) {
+        for (uint32_t i = 0; i < n; i++)
             subtract_one(p[i]);
-        return (uint32_t)n;
+        return n;
     }
     visit_work = 0;
     if (o->ob_type->traverse)
@@ -349,22 +339,54 @@ static uint32_t subtract_refs(ob_object *o)
     return visit_work;
 }
 
-/* Marks o and what it references (greys them). */
-static void scan(ob_object *o, uint32_t *work)
+static void promote_slow(ob_object *o, uint32_t *w, uint32_t v);
+
+/* A survivor leaves the set: barrier lifted, one generation up. It keeps
+ * its young-table slot (YOUNG, idx) until CLEAR passes the slot, so that
+ * if it dies meanwhile its slot becomes a hole like any other. */
+static inline void promote(ob_object *o, uint32_t *w)
 {
-    *gw_of(o) |= GW_MARK | GW_SCANNED;
-    size_t n;
-    ob_object **p = refs_of(o, &n);
-    if (p) {
-        for (size_t i = 0; i < n; i++)
-            mark_one(p[i]);
-        *work += 1 + (uint32_t)n;
+    uint32_t v = *w & ~(GW_INSET | GW_MARK | GW_COUNTED | (GW_REFS_MAX << GW_REFS_SHIFT));
+    o->ob_rc &= ~OB_F_BARRIER;
+    gc.inset--;
+    if ((v & GW_TRACKED) && (GEN(v) >= 2 || o->ob_type != &ob_tuple_type)) {
+        *w = (v & ~GW_GEN_MASK) | (gc.next_gen << GW_GEN_SHIFT);
+        gc.survivors++;
         return;
     }
-    visit_work = 0;
-    if (o->ob_type->traverse)
-        o->ob_type->traverse(o, visit_mark, NULL);
-    *work += 1 + visit_work;
+    promote_slow(o, w, v);
+}
+
+/* Scans o: greys what it references, and o, alive, leaves the set at once
+ * (promoted). */
+static inline void scan(ob_object *o, uint32_t *w, uint32_t *work)
+{
+    ob_object **p;
+    uint32_t n;
+    if (refs_of(o, &p, &n)) {
+        uint32_t sp = gc.sp;
+        for (uint32_t i = 0; i < n; i++) {
+            ob_object *r = p[i];
+            if (!is_container(r))
+                continue;
+            uint32_t *rw = gw_of(r), v = *rw;
+            if ((v & (GW_INSET | GW_MARK)) != GW_INSET)
+                continue;
+            *rw = v | GW_MARK;
+            if (sp < OB_GC_MARK_STACK)
+                gc.stack[sp++] = r;
+            else
+                gc.rescan = 1;
+        }
+        gc.sp = sp;
+        *work += 1 + n;
+    } else {
+        visit_work = 0;
+        if (o->ob_type->traverse)
+            o->ob_type->traverse(o, visit_mark, NULL);
+        *work += 1 + visit_work;
+    }
+    promote(o, w);
 }
 
 /* ---- the barrier --------------------------------------------------------------------- */
@@ -425,16 +447,18 @@ void ob_gc_forget_(ob_object *o)
     uint32_t *w = gw_of(o);
     if (*w & GW_YOUNG)
         young_remove(o, w);
-    if ((*w & (GW_INSET | GW_MARK | GW_SCANNED)) == (GW_INSET | GW_MARK) && gc.sp)
-        stack_remove(o);
+    if ((*w & (GW_INSET | GW_MARK)) == (GW_INSET | GW_MARK) && gc.sp)
+        stack_remove(o); /* grey: it may be on the stack */
     for (uint32_t i = 0; i < gc.nbig; i++)
         if (gc.big[i].o == o) {
             gc.big[i] = gc.big[--gc.nbig];
             break;
         }
+    if (*w & GW_INSET)
+        gc.inset--;
     /* garbage freed by count before the clearing walk reached it (a
      * finalizer or a clear broke its cycle): it counts as collected */
-    if ((*w & (GW_INSET | GW_MARK | GW_SCANNED)) == GW_INSET && gc.phase >= OB_GC_WEAKREFS &&
+    if ((*w & (GW_INSET | GW_MARK | GW_COUNTED)) == GW_INSET && gc.phase >= OB_GC_WEAKREFS &&
         gc.phase <= OB_GC_CLEAR)
         gc.found++;
     if (*w & GW_TRACKED) {
@@ -504,8 +528,12 @@ static void callbacks_run(int phase, size_t collected, size_t uncollectable)
 static void begin(int generation)
 {
     gc.gen = generation;
+    gc.jlim = generation > 0 ? (uint32_t)generation + 1u : 0u;
+    gc.next_gen = generation + 1 < OB_GC_GENERATIONS ? (uint32_t)generation + 1u
+                                                      : (uint32_t)generation;
     gc.ysend = gc.yn;
     gc.found = gc.survivors = gc.collected_now = 0;
+    gc.inset = 0;
     gc.sp = 0;
     gc.rescan = 0;
     gc.nbig = 0;
@@ -523,65 +551,140 @@ static void begin(int generation)
     callbacks_run(0, 0, 0);
 }
 
-/* The loops below share one shape: take a batch, deal with its entries
- * one by one (a unit each, plus what the entry costs), stop when the budget
- * is spent (after one entry at least), give back the rest. */
-static void ph_init(uint32_t *work, uint32_t budget)
+/* What a phase does to one entry: a young slot's object, or a heap block
+ * whose gc word passed the phase's filter. It looks at the word itself
+ * (young entries are not filtered) and adds the work it did. */
+typedef void (*member_fn)(uint32_t *w, uint32_t *wk, uint32_t budget);
+
+/* Units for blocks the walk passes over without a look: one per 2^7 bytes
+ * (a few blocks; a look is a load and a test). */
+#define PASS_SHIFT 7u
+
+/* Goes on through the set from the cursor, calling fn on each entry, until
+ * the budget is spent (after one entry at least) or the cursor is at its
+ * end (part 2). From the heap, only blocks whose gc word w has
+ * (w & mask) == want (in use, not young: the young part came first).
+ *
+ * Phases that may free memory while they go (frees: they run finalizers,
+ * callbacks, clears) read each young slot as they come to it (a freed
+ * object's slot is a hole by then), and after each heap entry check the
+ * walk epoch: once a pool has emptied, the rest of the run may be anything,
+ * so the walk goes on from the entry just dealt with. A block freed
+ * meanwhile reads as free (TAG 0); one made again is a new object, not in
+ * the set, and fails the filter. young_out: the young slots are taken
+ * apart as they are passed (CLEAR). */
+static inline __attribute__((always_inline)) void
+each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int frees,
+            int young_out, member_fn fn)
 {
-    uint32_t wk = *work, n;
-    const unsigned gen = (unsigned)gc.gen;
-    while (wk < budget && (n = cursor_take(&wk, budget, GW_TRACKED, GW_TRACKED)) != 0) {
-        const int old = gc.part == 1;
-        uint32_t i = 0;
-        while (i < n) {
-            uint32_t *w = gc.batch[i++];
-            wk++;
-            /* holes of the young table; old objects of younger generations */
-            if (!w || (old && (!(*w & GW_TRACKED) || GEN(*w) > gen))) {
-                if (wk >= budget)
-                    break;
+    uint32_t wk = *work;
+    mask |= GW_TAG | GW_YOUNG;
+    want = (want | GW_TAG) & ~GW_YOUNG;
+    while (wk < budget && gc.part != 2) {
+        /* After SUBTRACT the phases look for members only: when none is
+         * left (all promoted or freed), the walk ends here. CLEAR still
+         * takes the young part of the table apart. */
+        if (gc.inset == 0 && gc.phase > OB_GC_SUBTRACT &&
+            (!young_out || gc.part == 1 || gc.ycur >= gc.ysend)) {
+            cursor_done(&wk);
+            break;
+        }
+        if (gc.part == 0) {
+            if (gc.ycur < gc.ysend) {
+                uint32_t i = gc.ycur++;
+                ob_object *o = gc.young[i];
+                wk++;
+                if (o) {
+                    uint32_t *w = gw_of(o);
+                    if (young_out) {
+                        gc.young[i] = NULL;
+                        *w &= ~(GW_YOUNG | GW_IDX_MASK);
+                    }
+                    fn(w, &wk, budget);
+                }
                 continue;
             }
-            ob_object *o = obj_of(w);
-            uintptr_t rc = o->ob_rc, c = rc >> OB_RC_SHIFT;
-            uint32_t refs = c >= GW_REFS_MAX ? GW_REFS_MAX : (uint32_t)c;
-            if ((rc & OB_F_WEAKREFD) || (o->ob_type->finalize && !(rc & OB_F_FINALIZED)))
-                gc.special++;
-            if (refs == GW_REFS_MAX && gc.nbig < OB_GC_BIG) {
-                gc.big[gc.nbig].o = o;
-                gc.big[gc.nbig].refs = (uint32_t)c;
-                gc.nbig++;
-            }
-            *w = (*w & ~(GW_MARK | GW_SCANNED | (GW_REFS_MAX << GW_REFS_SHIFT))) | GW_INSET |
-                 (refs << GW_REFS_SHIFT);
-            o->ob_rc = rc | OB_F_BARRIER;
-            wk++; /* an entry taken in costs more than a look */
-            if (wk >= budget)
+            if (gc.gen < 1 || ob_heap_walk_begin(gc.heap, &gc.walk) != 0) {
+                cursor_done(&wk);
                 break;
+            }
+            gc.part = 1;
         }
-        cursor_keep(i, n);
+        uintptr_t b, end;
+        uint32_t step;
+        if (!ob_heap_walk_span(gc.heap, &gc.walk, &b, &end, &step, &wk)) {
+            cursor_done(&wk);
+            break;
+        }
+        /* Blocks passed over are charged by the bytes they span, a unit
+         * per 2^PASS_SHIFT, as a whole at the end; a stretch of them is
+         * never longer than the budget allows. */
+        const uint32_t epoch = *gc.epochp;
+        const uintptr_t start = b;
+        uintptr_t lim = end;
+        uint32_t left = budget > wk ? budget - wk : 1u;
+        if (left < (end - b) >> PASS_SHIFT) {
+            uintptr_t bytes = (uintptr_t)left << PASS_SHIFT;
+            lim = b + (bytes > step ? bytes : step);
+        }
+        uintptr_t last = 0; /* where to go on from, when the run is left early */
+        for (;;) {
+            while (b < lim && (*(const uint32_t *)b & mask) != want)
+                b += step;
+            if (b >= lim) {
+                if (b < end) {
+                    wk++; /* the budget ended the stretch */
+                    last = b - step;
+                }
+                break;
+            }
+            wk++;
+            fn((uint32_t *)b, &wk, budget);
+            if (wk + ((b - start) >> PASS_SHIFT) >= budget || (frees && *gc.epochp != epoch)) {
+                if (b + step < end)
+                    last = b;
+                b += step;
+                break;
+            }
+            b += step;
+        }
+        wk += (uint32_t)((b - start) >> PASS_SHIFT);
+        if (last)
+            ob_heap_walk_rewind(&gc.walk, (void *)last);
     }
     *work = wk;
-    if (gc.part == 2)
-        set_phase(OB_GC_SUBTRACT);
+}
+
+/* INIT: the instant the collection starts. The set is open: members join
+ * (their count copied, the barrier set) when SUBTRACT first meets them,
+ * walked or referenced, so the set is taken by the same walk that
+ * subtracts (docs/gc.md). */
+static void ph_init(uint32_t *work, uint32_t budget)
+{
+    (void)budget;
+    (*work)++;
+    set_phase(OB_GC_SUBTRACT);
+}
+
+static inline void subtract_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+{
+    (void)budget;
+    uint32_t v = *w;
+    if (!(v & GW_INSET)) {
+        if (!joins(v))
+            return;
+        join(obj_of(w), w, v);
+        (*wk)++; /* joining costs more than a look */
+    }
+    *wk += subtract_refs(obj_of(w));
 }
 
 static void ph_subtract(uint32_t *work, uint32_t budget)
 {
-    uint32_t wk = *work, n;
-    while (wk < budget && (n = cursor_take(&wk, budget, GW_INSET, GW_INSET)) != 0) {
-        uint32_t i = 0;
-        while (i < n) {
-            uint32_t *w = gc.batch[i++];
-            wk++;
-            if (w && (*w & GW_INSET))
-                wk += subtract_refs(obj_of(w));
-            if (wk >= budget)
-                break;
-        }
-        cursor_keep(i, n);
-    }
-    *work = wk;
+    /* from the heap: tracked, and for generation 1, not in generation 2 or
+     * permanent (gen's high bit); the rest is sorted out by joins() */
+    const uint32_t mask = GW_TRACKED | (gc.jlim == 2u ? (2u << GW_GEN_SHIFT) : 0u);
+    each_member(work, budget, mask, GW_TRACKED, 0, 0, subtract_member);
     if (gc.part == 2) {
         /* the heavily referenced members: referenced from outside or not */
         for (uint32_t i = 0; i < gc.nbig; i++) {
@@ -600,18 +703,30 @@ static void drain(uint32_t *work, uint32_t budget)
 {
     while (gc.sp > 0 && *work < budget) {
         ob_object *o = gc.stack[--gc.sp];
-        if (!(*gw_of(o) & GW_SCANNED))
-            scan(o, work);
+        uint32_t *w = gw_of(o);
+        if (*w & GW_INSET)
+            scan(o, w, work);
     }
 }
 
 /* MARK and REMARK: drain the grey stack, walk the set for roots (objects
- * with references from outside, or touched) not yet scanned, walk again
- * while the stack overflowed. MARK ends in the decision: whatever is in the
+ * with references from outside, or touched; a scanned object has left the
+ * set), walk again while the stack overflowed. MARK ends in the decision: whatever is in the
  * set and not marked is garbage from this instant (an O(1) phase change). */
+/* A root (referenced from outside) or touched member: scanned, and what
+ * it greyed first (the stack stays small). */
+static inline void mark_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+{
+    uint32_t v = *w;
+    if ((v & GW_INSET) && ((v & GW_MARK) || REFS(v) > 0)) {
+        scan(obj_of(w), w, wk);
+        drain(wk, budget);
+    }
+}
+
 static void ph_mark(uint32_t *work, uint32_t budget, int remark)
 {
-    uint32_t wk = *work, n;
+    uint32_t wk = *work;
     while (wk < budget) {
         if (gc.sp > 0) {
             drain(&wk, budget);
@@ -631,31 +746,15 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
             }
             break;
         }
-        if ((n = cursor_take(&wk, budget, GW_INSET | GW_SCANNED, GW_INSET)) == 0)
-            continue;
-        uint32_t i = 0;
-        while (i < n) {
-            uint32_t *w = gc.batch[i++];
-            wk++;
-            if (w) {
-                uint32_t v = *w;
-                if ((v & (GW_INSET | GW_SCANNED)) == GW_INSET && ((v & GW_MARK) || REFS(v) > 0)) {
-                    scan(obj_of(w), &wk);
-                    drain(&wk, budget); /* what it greyed, first: the stack stays small */
-                }
-            }
-            if (wk >= budget)
-                break;
-        }
-        cursor_keep(i, n);
+        each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, mark_member);
     }
     *work = wk;
 }
 
-/* A garbage entry of a batch (in use: its tag is on). */
+/* A garbage entry (in use: its tag is on). */
 static inline int doomed_entry(const uint32_t *w)
 {
-    return w && (*w & (GW_TAG | GW_INSET | GW_MARK)) == (GW_TAG | GW_INSET);
+    return (*w & (GW_TAG | GW_INSET | GW_MARK)) == (GW_TAG | GW_INSET);
 }
 
 /* What WEAKREFS and FINALIZE do to one garbage object; the work it cost. */
@@ -679,40 +778,32 @@ static uint32_t run_finalizer(ob_object *o)
     return 16;
 }
 
-/* WEAKREFS and FINALIZE: `each` on every garbage member. It runs firmware
- * code (callbacks, finalizers), which may free: each entry is checked. */
-static void each_doomed(uint32_t *work, uint32_t budget, uint32_t (*each)(ob_object *o))
+/* WEAKREFS and FINALIZE, on each garbage member. They run firmware code
+ * (callbacks, finalizers), which may free: each_member checks. */
+static inline void weakrefs_member(uint32_t *w, uint32_t *wk, uint32_t budget)
 {
-    uint32_t wk = *work, n;
-    while (wk < budget && (n = cursor_take(&wk, budget, GW_INSET | GW_MARK, GW_INSET)) != 0) {
-        uint32_t i = 0;
-        while (i < n) {
-            if (i && batch_void(i, n)) {
-                n = i;
-                break;
-            }
-            uint32_t *w = gc.batch[i++];
-            wk++;
-            if (doomed_entry(w))
-                wk += each(obj_of(w));
-            if (wk >= budget)
-                break;
-        }
-        cursor_keep(i, n);
-    }
-    *work = wk;
+    (void)budget;
+    if (doomed_entry(w))
+        *wk += clear_weakrefs(obj_of(w));
+}
+
+static inline void finalize_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+{
+    (void)budget;
+    if (doomed_entry(w))
+        *wk += run_finalizer(obj_of(w));
 }
 
 static void ph_weakrefs(uint32_t *work, uint32_t budget)
 {
-    each_doomed(work, budget, clear_weakrefs);
+    each_member(work, budget, GW_INSET | GW_MARK, GW_INSET, 1, 0, weakrefs_member);
     if (gc.part == 2)
         set_phase(OB_GC_FINALIZE);
 }
 
 static void ph_finalize(uint32_t *work, uint32_t budget)
 {
-    each_doomed(work, budget, run_finalizer);
+    each_member(work, budget, GW_INSET | GW_MARK, GW_INSET, 1, 0, finalize_member);
     if (gc.part == 2) {
         set_phase(OB_GC_REMARK);
         /* only a walk when the stack overflowed: resurrected objects were
@@ -748,40 +839,44 @@ static int tuple_of_leaves(ob_object *o)
     return 1;
 }
 
-/* A survivor leaves the set: barrier lifted, one generation up. */
-static void promote(ob_object *o, uint32_t *w)
+/* promote's rare cases: untracked during the collection, and tuples in
+ * generations 0 and 1. A tuple's items never change once it is filled, so
+ * whether it holds only leaves is asked while it is young, not at every
+ * full collection. */
+static void promote_slow(ob_object *o, uint32_t *w, uint32_t v)
 {
-    unsigned next = gc.gen + 1 < OB_GC_GENERATIONS ? (unsigned)gc.gen + 1u : (unsigned)gc.gen;
-    o->ob_rc &= ~OB_F_BARRIER;
-    *w &= ~(GW_INSET | GW_MARK | GW_SCANNED | (GW_REFS_MAX << GW_REFS_SHIFT));
-    if (*w & GW_YOUNG)
-        *w &= ~(GW_YOUNG | GW_IDX_MASK); /* the young part of the table goes */
-    if (!(*w & GW_TRACKED))
-        return; /* untracked during the collection */
-    /* A tuple's items never change once it is filled, so the question is
-     * asked while it is young (gen 0 or 1), not at every full collection. */
-    if (GEN(*w) < 2 && tuple_of_leaves(o)) {
+    if (!(v & GW_TRACKED)) {
+        *w = v;
+        return;
+    }
+    if (tuple_of_leaves(o)) {
+        *w = v;
+        if (v & GW_YOUNG)
+            young_remove(o, w);
         *w &= ~(GW_TRACKED | GW_GEN_MASK);
         gc.tracked--;
         return;
     }
-    *w = (*w & ~GW_GEN_MASK) | (next << GW_GEN_SHIFT);
+    *w = (v & ~GW_GEN_MASK) | (gc.next_gen << GW_GEN_SHIFT);
     gc.survivors++;
 }
 
 static void end_collection(void);
 
 /* CLEAR: one walk that breaks the references of the garbage (or keeps it,
- * SAVEALL) and promotes the survivors. Lifting a survivor's barrier before
- * the garbage after it is cleared is safe: nothing can reach garbage any
- * more (REMARK has run), and clearing only drops references. */
+ * SAVEALL): the survivors left the set as they were scanned, so what is
+ * still in it is garbage (an object marked and not scanned, which cannot
+ * happen, would be promoted). Survivors' barriers are lifted while garbage
+ * is not yet cleared: safe, nothing can reach garbage any more (REMARK has
+ * run), and clearing only drops references. The walk also takes the young
+ * part of the table apart, slot by slot. */
 static void clear_one(ob_object *o, uint32_t *w, uint32_t *work)
 {
     if (!doomed(*w)) {
         promote(o, w);
         return;
     }
-    *w |= GW_SCANNED; /* counted here, not again when it is freed */
+    *w |= GW_COUNTED; /* counted here, not again when it is freed */
     gc.found++;
     if (gc.debug & OB_GC_DEBUG_COLLECTABLE)
         print_obj("collectable", o);
@@ -809,27 +904,18 @@ static void clear_one(ob_object *o, uint32_t *w, uint32_t *work)
     }
 }
 
+static inline void clear_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+{
+    (void)budget;
+    if ((*w & (GW_TAG | GW_INSET)) == (GW_TAG | GW_INSET)) {
+        clear_one(obj_of(w), w, wk);
+        *wk += 2;
+    }
+}
+
 static void ph_clear(uint32_t *work, uint32_t budget)
 {
-    uint32_t wk = *work, n;
-    while (wk < budget && (n = cursor_take(&wk, budget, GW_INSET, GW_INSET)) != 0) {
-        uint32_t i = 0;
-        while (i < n) {
-            if (i && batch_void(i, n)) {
-                n = i;
-                break;
-            }
-            uint32_t *w = gc.batch[i++];
-            wk++;
-            if (w && (*w & (GW_TAG | GW_INSET)) == (GW_TAG | GW_INSET))
-                clear_one(obj_of(w), w, &wk);
-            wk += 2; /* a promotion costs more than a look */
-            if (wk >= budget)
-                break;
-        }
-        cursor_keep(i, n);
-    }
-    *work = wk;
+    each_member(work, budget, GW_INSET, GW_INSET, 1, 1, clear_member);
     if (gc.part == 2)
         set_phase(OB_GC_FINISH);
 }
@@ -844,6 +930,10 @@ static void ph_finish(uint32_t *work, uint32_t budget)
 
 static void end_collection(void)
 {
+#if OB_CHECKED
+    if (gc.inset != 0)
+        OB_PANIC("gc: members left in the set at the end of a collection");
+#endif
     /* The young part of the table is all holes or promoted now: move the
      * objects made during the collection down into it. */
     uint32_t nnew = gc.yn - gc.ysend;

@@ -850,62 +850,37 @@ void *ob_heap_walk_next_(ob_heap *h, ob_heap_walk *w, uint32_t *work)
     return r;
 }
 
-size_t ob_heap_walk_fill(ob_heap *h, ob_heap_walk *w, void **out, size_t n, uint32_t mask,
-                         uint32_t want, uint32_t *work, uint32_t budget)
+int ob_heap_walk_span(ob_heap *h, ob_heap_walk *w, uintptr_t *lo, uintptr_t *hi, uint32_t *step,
+                      uint32_t *work)
 {
-    size_t k = 0;
-    uint32_t units = *work;
-    if (!w->open || !n)
+    if (!w->open)
         return 0;
-    mask |= 1u; /* blocks in use only */
-    want |= 1u;
-    while (w->phase == 0) {
+    if (w->phase == 0) {
         uintptr_t b = w->pos;
-        if (b && w->epoch == h->walk_epoch) {
-            /* the pool the walk stands in (W5): a load and a test per
-             * block, up to its end or the budget */
-            uintptr_t end = w->end, size = w->size, lim = end;
-            uint32_t left = budget > units ? budget - units : 1u;
-            if (left < 1024u && b + (left + 1u) * size < lim)
-                lim = b + (left + 1u) * size;
-            while ((b += size) < lim) {
-                units++;
-                if ((*(const uint32_t *)b & mask) == want) {
-                    out[k++] = (void *)b;
-                    if (k == n)
-                        break;
-                }
-            }
-            if (b >= end) {
-                w->pos = end - 1; /* the pool is done: on past its blocks */
-            } else {
-                if (b >= lim)
-                    b -= size; /* the budget ended it: b was not looked at */
-                w->pos = b;
-            }
-            if (k == n || units >= budget)
-                break;
+        char *r = NULL;
+        if (b && w->epoch == h->walk_epoch && b + w->size < w->end)
+            r = (char *)(b + w->size); /* the rest of the cached pool (W5) */
+        else
+            r = walk_small(h, w, work);
+        if (r) {
+            *lo = (uintptr_t)r;
+            *hi = w->end;
+            *step = w->size;
+            w->pos = w->end - 1; /* past the pool: a caller stopping inside rewinds */
+            return 1;
         }
-        char *r = walk_small(h, w, &units);
-        if (!r) {
-            w->phase = 1;
-            w->pos = 0;
-            w->large = h->wlarge;
-            break; /* small blocks only in this batch */
-        }
-        if ((*(const uint32_t *)r & mask) == want)
-            out[k++] = r;
-        if (k == n || units >= budget)
-            break;
+        w->phase = 1;
+        w->pos = 0;
+        w->large = h->wlarge;
     }
-    while (k == 0 && w->phase == 1 && units < budget) {
-        /* large blocks one at a time: the heap keeps w->large valid */
-        void *r = ob_heap_walk_next_(h, w, &units);
-        if (r && (*(const uint32_t *)r & mask) == want)
-            out[k++] = r;
-    }
-    *work = units;
-    return k;
+    /* large blocks one at a time: the heap keeps w->large valid */
+    void *r = ob_heap_walk_next_(h, w, work);
+    if (!r)
+        return 0;
+    *lo = (uintptr_t)r;
+    *hi = (uintptr_t)r + 1u;
+    *step = 1;
+    return 1;
 }
 
 const uint32_t *ob_heap_walk_epoch(const ob_heap *h)

@@ -22,12 +22,6 @@ static void list_dealloc(ob_object *o)
     ob_mem_free(l->items);
 }
 
-static ob_object **list_refs(ob_object *o, size_t *n)
-{
-    *n = ((ob_listobj *)o)->size;
-    return ((ob_listobj *)o)->items;
-}
-
 static int list_traverse(ob_object *o, ob_visit_fn visit, void *arg)
 {
     ob_listobj *l = (ob_listobj *)o;
@@ -56,7 +50,8 @@ const ob_type ob_list_type = {
     .flags = OB_TF_GC | OB_TF_SEQ,
     .dealloc = list_dealloc,
     .traverse = list_traverse,
-    .refs = list_refs,
+    .refs_at = OB_REFS_INDIRECT | offsetof(ob_listobj, items),
+    .refs_n = OB_REFS_COUNTED | offsetof(ob_listobj, size),
     .clear = ob_list_clear,
     .sizeof_extra = list_sizeof_extra,
     .child = list_child,

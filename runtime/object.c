@@ -204,7 +204,7 @@ ob_object *ob_object_alloc(const ob_type *t, size_t nitems)
         return NULL;
     memset(b, 0, n);
     ob_object *o = (ob_object *)(void *)(b + pre);
-    o->ob_rc = OB_RC_ONE;
+    o->ob_rc = pre ? OB_RC_ONE | OB_F_GCWORD : OB_RC_ONE;
     o->ob_type = t;
     rt.st.objects++;
     if (pre)

@@ -47,12 +47,6 @@ static void struct_dealloc(ob_object *o)
         ob_decref(((ob_structobj *)o)->slots[i]);
 }
 
-static ob_object **struct_refs(ob_object *o, size_t *n)
-{
-    *n = nslots_of(o->ob_type);
-    return ((ob_structobj *)o)->slots;
-}
-
 static int struct_traverse(ob_object *o, ob_visit_fn visit, void *arg)
 {
     size_t n = nslots_of(o->ob_type);
@@ -134,6 +128,8 @@ int ob_struct_type_init(ob_type *t, const char *name, const char *const *slot_na
 {
     if (!t || !name || (nslots && !slot_names))
         return ob_err_set(OB_E_TYPE, "struct type needs a name and slot names");
+    if (nslots >= OB_REFS_COUNTED)
+        return ob_err_set(OB_E_VALUE, "too many slots for a struct type");
     memset(t, 0, sizeof *t);
     t->magic = OB_TYPE_MAGIC;
     t->name = name;
@@ -141,7 +137,8 @@ int ob_struct_type_init(ob_type *t, const char *name, const char *const *slot_na
     t->flags = OB_TF_GC | OB_TF_HEAPTYPE;
     t->dealloc = struct_dealloc;
     t->traverse = struct_traverse;
-    t->refs = struct_refs;
+    t->refs_at = offsetof(ob_structobj, slots);
+    t->refs_n = nslots;
     t->clear = struct_clear;
     t->repr = struct_repr;
     t->extra = (void *)(uintptr_t)slot_names;
@@ -260,14 +257,9 @@ static int instance_traverse(ob_object *o, ob_visit_fn visit, void *arg)
     return in->dict ? visit(in->dict, arg) : 0;
 }
 
-/* The dict pointer and the inline values are one array. */
+/* The dict pointer and the inline values are one array (refs_at). */
 _Static_assert(offsetof(ob_instanceobj, values) == offsetof(ob_instanceobj, dict) + sizeof(ob_object *),
-               "instance_refs needs dict just before values");
-static ob_object **instance_refs(ob_object *o, size_t *n)
-{
-    *n = 1 + OB_INSTANCE_INLINE;
-    return &((ob_instanceobj *)o)->dict;
-}
+               "the collector's refs array needs dict just before values");
 
 static void instance_clear(ob_object *o)
 {
@@ -308,7 +300,8 @@ int ob_instance_type_init(ob_type *t, const char *name)
     t->flags = OB_TF_GC | OB_TF_HEAPTYPE;
     t->dealloc = instance_dealloc;
     t->traverse = instance_traverse;
-    t->refs = instance_refs;
+    t->refs_at = offsetof(ob_instanceobj, dict);
+    t->refs_n = 1 + OB_INSTANCE_INLINE;
     t->clear = instance_clear;
     t->repr = instance_repr;
     t->extra = k;

@@ -25,12 +25,6 @@ static int tuple_traverse(ob_object *o, ob_visit_fn visit, void *arg)
     return 0;
 }
 
-static ob_object **tuple_refs(ob_object *o, size_t *n)
-{
-    *n = ((ob_tupleobj *)o)->size;
-    return ((ob_tupleobj *)o)->items;
-}
-
 static void tuple_clear(ob_object *o)
 {
     ob_tupleobj *t = (ob_tupleobj *)o;
@@ -54,7 +48,8 @@ const ob_type ob_tuple_type = {
     .flags = OB_TF_GC | OB_TF_SEQ,
     .dealloc = tuple_dealloc,
     .traverse = tuple_traverse,
-    .refs = tuple_refs,
+    .refs_at = offsetof(ob_tupleobj, items),
+    .refs_n = OB_REFS_COUNTED | offsetof(ob_tupleobj, size),
     .clear = tuple_clear,
     .child = tuple_child,
     .open = "(",

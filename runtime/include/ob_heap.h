@@ -195,22 +195,25 @@ static inline void *ob_heap_walk_next(ob_heap *h, ob_heap_walk *w, uint32_t *wor
     }
     return ob_heap_walk_next_(h, w, work);
 }
-/* Up to n next blocks in use whose first word w has (w & mask) == want
- * (bit 0 is added to both), into out[] (the collector's batches): a tight
- * loop over each pool's blocks. Stops early when *work (increased as by
- * ob_heap_walk_next) reaches budget. Returns how many; the walk has ended
- * when w->open is 0. A batch holds small blocks or one large block. The
- * blocks matched at the call; a caller that lets the heap change before it
- * uses them all must check, for each, that bit 0 of its first word is
- * still 1 (else it was freed), and that no pool emptied since (the epoch
- * below is unchanged): if one did, the rest of the batch is void, and the
- * walk goes on with ob_heap_walk_rewind(w, the last block used). */
-size_t ob_heap_walk_fill(ob_heap *h, ob_heap_walk *w, void **out, size_t n, uint32_t mask,
-                         uint32_t want, uint32_t *work, uint32_t budget);
-/* The heap's walk epoch, bumped whenever a pool empties: a batch taken at
- * one epoch is wholly valid (but for freed entries) while it lasts. */
+
+/* The next run of blocks from w's position: the first at *lo, then one
+ * every *step bytes below *hi, each in use or free (bit 0 of its first
+ * word: 1 in use), for the caller to go through in a loop of its own - the
+ * carved blocks of one small pool after the position, or one large block
+ * in use. The walk moves past the whole run; a caller that stops inside it
+ * calls ob_heap_walk_rewind(w, the last block it dealt with). While it goes
+ * through the run, the run stays valid as long as the walk epoch does not
+ * change (a block freed meanwhile reads as free; one allocated again is
+ * whatever it now holds). *work += blocks and pools passed to find the run.
+ * Returns 0 at the end of the walk. */
+int ob_heap_walk_span(ob_heap *h, ob_heap_walk *w, uintptr_t *lo, uintptr_t *hi, uint32_t *step,
+                      uint32_t *work);
+/* The heap's walk epoch, bumped whenever a pool empties: a span taken at
+ * one epoch is wholly valid (but for blocks freed or made since) while it
+ * lasts. */
 const uint32_t *ob_heap_walk_epoch(const ob_heap *h);
-/* Puts an open walk back just after `last`, a small block it returned. */
+/* Puts an open walk back just after `last`, a small block it returned (or
+ * one of a span's blocks). */
 void ob_heap_walk_rewind(ob_heap_walk *w, void *last);
 /* Closes w before its end. No-op on a closed walk. */
 void ob_heap_walk_end(ob_heap *h, ob_heap_walk *w);

@@ -20,7 +20,10 @@
  *     bit 3  OB_F_WEAKREFD  weak references to this object may exist
  *     bit 4  OB_F_TYPE1     type-specific (str: interned)
  *     bit 5  OB_F_TYPE2     type-specific (str: hash cached)
- *     bit 6  OB_F_GC0       reserved
+ *     bit 6  OB_F_GCWORD    the block has a gc word before the header (a
+ *                           container on the heap): the collector's test
+ *                           "is this a container it may look at" is one
+ *                           load of the count word, not two of the type
  *     bit 7  OB_F_GC1       reserved
  *
  *   The count holds the number of owned references. One mask test,
@@ -83,7 +86,7 @@ typedef struct ob_object {
 #define OB_F_WEAKREFD ((uintptr_t)1u << 3)
 #define OB_F_TYPE1 ((uintptr_t)1u << 4)
 #define OB_F_TYPE2 ((uintptr_t)1u << 5)
-#define OB_F_GC0 ((uintptr_t)1u << 6)
+#define OB_F_GCWORD ((uintptr_t)1u << 6)
 #define OB_F_GC1 ((uintptr_t)1u << 7)
 #define OB_F_SLOW (OB_F_IMMORTAL | OB_F_BARRIER)
 #define OB_RC_SHIFT 8
@@ -211,10 +214,17 @@ struct ob_type {
     /* For heap types (OB_TF_HEAPTYPE) built by ob_struct_type_init etc. */
     void *extra;
     /* The collector's fast path: when every reference the object owns sits
-     * in one array of pointers (NULL entries allowed), that array, with its
-     * length in *n. NULL (the slot or the result): traverse is used. */
-    ob_object **(*refs)(ob_object *o, size_t *n);
+     * in one array of pointers (NULL entries allowed), where that array is,
+     * so the collector follows the references in a loop of its own instead
+     * of calling traverse. refs_at: the array's byte offset in the object,
+     * or OB_REFS_INDIRECT | the offset of a pointer to it; 0: no array
+     * (traverse is used). refs_n: the array's length, or OB_REFS_COUNTED |
+     * the offset of a uint32_t holding it. */
+    uint16_t refs_at;
+    uint16_t refs_n;
 };
+#define OB_REFS_INDIRECT 0x8000u
+#define OB_REFS_COUNTED 0x8000u
 
 /* ---- counting ------------------------------------------------------------ */
 void ob_incref_slow_(ob_object *o);

@@ -1,15 +1,14 @@
-/* test_walk - the heap walk's batch interface (ob_heap_walk_fill, rewind,
+/* test_walk - the heap walk's span interface (ob_heap_walk_span, rewind,
  * the walk epoch) that the cycle collector runs its phases on, on the host
- * and on every board: which blocks a filtered batch holds and in what order,
- * the work budget, going back with rewind, the epoch moving exactly when a
- * pool empties, and a seeded random run in which blocks are freed and made
- * between batches, checked against a shadow model (every block alive for
- * the whole walk is returned exactly once, none that was freed before the
- * batch was taken).
+ * and on every board: which blocks the spans hold and in what order, going
+ * back with rewind, the epoch moving exactly when a pool empties, and a
+ * seeded random run in which blocks are freed and made while a span is gone
+ * through, checked against a shadow model (every block alive for the whole
+ * walk is seen exactly once).
  *
  * A walkable block in use has bit 0 of its first word set (the contract of
- * ob_heap_alloc_walkable); these tests keep id << 2 | flag << 1 | 1 there,
- * so a mask can pick blocks by their flag. */
+ * ob_heap_alloc_walkable); these tests keep id << 2 | flag << 1 | 1 there
+ * (the flag: another bit a user of the walk might filter on). */
 #include <string.h>
 
 #include "k.h"
@@ -57,7 +56,6 @@ static uint32_t id_of(const void *p)
 #endif
 static void *blk[NB];
 static uint8_t seen[NB];
-static void *batch[16];
 
 /* Sizes that spread the blocks over several classes, pools and (for the
  * last few) the large list. */
@@ -68,7 +66,35 @@ static size_t size_for(uint32_t i)
     return 8u + 8u * (i % 4u) * 3u;
 }
 
-static void test_fill_filters_in_walk_order(void)
+/* The blocks in use of the next span, in order, into out (at most n):
+ * how the collector goes through a span. Returns the count; *lo_out the
+ * span's first block, *large whether it was a large block. 0 at the end. */
+static int next_span(ob_heap *h, ob_heap_walk *w, void **out, uint32_t n, uint32_t *got,
+                     int *large)
+{
+    uintptr_t lo, hi;
+    uint32_t step, work = 0;
+    if (!ob_heap_walk_span(h, w, &lo, &hi, &step, &work))
+        return 0;
+    T_GT(step, 0);
+    T_LT(lo, hi);
+    *large = step == 1u;
+    if (*large)
+        T_EQ(hi, lo + 1u); /* one large block */
+    T_ASSERT(*(const uint32_t *)lo & 1u); /* a span starts at a block in use */
+    uint32_t k = 0;
+    for (uintptr_t b = lo; b < hi; b += step)
+        if (*(const uint32_t *)b & 1u) {
+            T_LT(k, n);
+            out[k++] = (void *)b;
+        }
+    *got = k;
+    return 1;
+}
+
+static void *spanned[NB];
+
+static void test_span_in_walk_order(void)
 {
     ob_heap *h = fresh();
     for (uint32_t i = 0; i < NB; i++) {
@@ -79,79 +105,53 @@ static void test_fill_filters_in_walk_order(void)
     void *plain = ob_heap_alloc(h, 24); /* a normal block is never walked */
     T_ASSERT(plain != NULL);
     *(uint32_t *)plain = 0xFFFFFFFFu;
+    for (uint32_t i = 0; i < NB; i += 7u) { /* holes in the pools */
+        ob_heap_free(h, blk[i]);
+        blk[i] = NULL;
+    }
     CHECK(h);
 
-    /* The same order as ob_heap_walk_next, whatever the batch size. */
+    /* The same blocks, in the same order, as ob_heap_walk_next. */
     static void *order[NB];
     ob_heap_walk w;
     T_EQ(ob_heap_walk_begin(h, &w), 0);
-    uint32_t n = 0;
+    uint32_t n = 0, live = 0;
     void *p;
     while ((p = ob_heap_walk_next(h, &w, NULL)) != NULL) {
         T_LT(n, NB);
         order[n++] = p;
     }
-    T_EQ(n, NB);
-
-    for (size_t bs = 1; bs <= 16; bs += 5) {
-        T_EQ(ob_heap_walk_begin(h, &w), 0);
-        uint32_t k = 0, calls = 0, large = 0;
-        for (;;) {
-            uint32_t work = 0;
-            size_t got = ob_heap_walk_fill(h, &w, batch, bs, 0, 0, &work, UINT32_MAX);
-            calls++;
-            if (!got) {
-                T_EQ(w.open, 0); /* no budget limit: empty means the end */
-                break;
-            }
-            T_LE(got, bs);
-            T_GT(work, 0);
-            for (size_t i = 0; i < got; i++) {
-                T_LT(k, NB);
-                T_EQ_PTR(batch[i], order[k]);
-                k++;
-            }
-            if (size_for(id_of(batch[0])) > OB_SMALL_LIMIT) {
-                T_EQ(got, 1); /* large blocks come one at a time */
-                large++;
-            }
-        }
-        T_EQ(k, NB);
-        T_GT(large, 0);
-    }
-
-    /* A filter: the flagged blocks only, still in walk order. */
-    T_EQ(ob_heap_walk_begin(h, &w), 0);
-    uint32_t k = 0, flagged = 0;
     for (uint32_t i = 0; i < NB; i++)
-        flagged += (*(uint32_t *)order[i] & FLAG) != 0;
-    uint32_t next = 0; /* index in order[] */
-    for (;;) {
-        uint32_t work = 0;
-        size_t got = ob_heap_walk_fill(h, &w, batch, 16, FLAG, FLAG, &work, UINT32_MAX);
-        if (!got)
-            break;
-        for (size_t i = 0; i < got; i++) {
-            while (next < NB && !(*(uint32_t *)order[next] & FLAG))
-                next++;
-            T_LT(next, NB);
-            T_EQ_PTR(batch[i], order[next]);
-            next++;
+        live += blk[i] != NULL;
+    T_EQ(n, live);
+
+    T_EQ(ob_heap_walk_begin(h, &w), 0);
+    uint32_t k = 0, got, spans = 0, large = 0;
+    int is_large;
+    while (next_span(h, &w, spanned, NB, &got, &is_large)) {
+        spans++;
+        large += is_large;
+        for (uint32_t i = 0; i < got; i++) {
+            T_LT(k, n);
+            T_EQ_PTR(spanned[i], order[k]);
             k++;
         }
     }
-    T_EQ(k, flagged);
+    T_EQ(k, n);
     T_EQ(w.open, 0);
+    T_GT(large, 0);
+    T_LT(spans, n); /* small blocks come a pool at a time */
 
-    for (uint32_t i = 0; i < NB; i++) {
-        ob_heap_free(h, blk[i]);
-        blk[i] = NULL;
-    }
+    for (uint32_t i = 0; i < NB; i++)
+        if (blk[i]) {
+            ob_heap_free(h, blk[i]);
+            blk[i] = NULL;
+        }
     ob_heap_free(h, plain);
     CHECK(h);
 }
 
-static void test_fill_budget_and_rewind(void)
+static void test_span_rewind(void)
 {
     ob_heap *h = fresh();
     for (uint32_t i = 0; i < NB; i++) {
@@ -159,43 +159,34 @@ static void test_fill_budget_and_rewind(void)
         T_ASSERT(blk[i] != NULL);
         set_id(blk[i], i, 0);
     }
-    ob_heap_walk w;
-    /* A budget of a few units: short batches, nothing lost, nothing twice. */
+    ob_heap_free(h, blk[4]); /* a hole after the third block in use */
+    blk[4] = NULL;
+    /* Stop inside every span after a few blocks and go back: nothing lost,
+     * nothing twice. */
     memset(seen, 0, sizeof seen);
+    ob_heap_walk w;
     T_EQ(ob_heap_walk_begin(h, &w), 0);
-    uint32_t total = 0, empties = 0;
-    while (w.open) {
-        uint32_t work = 0;
-        size_t got = ob_heap_walk_fill(h, &w, batch, 16, 0, 0, &work, 3);
-        T_LE(got, 3);
-        if (!got)
-            empties++;
-        for (size_t i = 0; i < got; i++) {
-            uint32_t id = id_of(batch[i]);
+    uint32_t total = 0, got;
+    int is_large;
+    while (next_span(h, &w, spanned, NB, &got, &is_large)) {
+        uint32_t use = got < 3u ? got : 3u;
+        for (uint32_t i = 0; i < use; i++) {
+            uint32_t id = id_of(spanned[i]);
             T_LT(id, NB);
             T_EQ(seen[id], 0);
             seen[id] = 1;
             total++;
         }
-        T_ASSERT(empties < 64); /* the walk moves on even when a call finds nothing */
+        if (use < got)
+            ob_heap_walk_rewind(&w, spanned[use - 1]);
     }
-    T_EQ(total, NB);
+    T_EQ(total, NB - 1u);
 
-    /* Rewind: take 8, go back after the third, the next batch starts at
-     * the fourth. */
-    T_EQ(ob_heap_walk_begin(h, &w), 0);
-    uint32_t work = 0;
-    T_EQ(ob_heap_walk_fill(h, &w, batch, 8, 0, 0, &work, UINT32_MAX), 8);
-    void *fourth = batch[3], *third = batch[2];
-    ob_heap_walk_rewind(&w, third);
-    T_EQ(ob_heap_walk_fill(h, &w, batch, 1, 0, 0, &work, UINT32_MAX), 1);
-    T_EQ_PTR(batch[0], fourth);
-    ob_heap_walk_end(h, &w);
-
-    for (uint32_t i = 0; i < NB; i++) {
-        ob_heap_free(h, blk[i]);
-        blk[i] = NULL;
-    }
+    for (uint32_t i = 0; i < NB; i++)
+        if (blk[i]) {
+            ob_heap_free(h, blk[i]);
+            blk[i] = NULL;
+        }
     CHECK(h);
 }
 
@@ -218,13 +209,13 @@ static void test_epoch_moves_when_a_pool_empties(void)
     CHECK(h);
 }
 
-/* Random: batches taken with random sizes, filters and budgets; between
- * entries, blocks freed and made. Shadow: alive[id] (1 from before the walk
- * began to now), and ids returned. Entries freed since their batch was taken
- * are skipped as the collector does (bit 0 clear, or the epoch moved: then
- * the walk is rewound to the last entry used). */
+/* Random: spans gone through as the collector does, stopped early at
+ * random (rewind); between blocks, blocks freed and made. Shadow:
+ * alive_whole[id] (in use from before the walk began to its end), and ids
+ * seen. When the epoch moves, the rest of the span may be anything: the
+ * walk is rewound to the block just dealt with. */
 static uint8_t alive_whole[NB], born[NB];
-static void test_random_batches_against_shadow(void)
+static void test_random_spans_against_shadow(void)
 {
     ob_heap *h = fresh();
     const uint32_t *ep = ob_heap_walk_epoch(h);
@@ -246,34 +237,28 @@ static void test_random_batches_against_shadow(void)
             alive_whole[i] = blk[i] != NULL;
         memset(seen, 0, sizeof seen);
         memset(born, 0, sizeof born);
-        int filtered = t_below(&r, 2) == 0;
-        uint32_t mask = filtered ? FLAG : 0u, want = mask;
         ob_heap_walk w;
         T_EQ(ob_heap_walk_begin(h, &w), 0);
-        while (w.open) {
-            uint32_t work = 0;
-            size_t bs = 1u + t_below(&r, 16);
-            uint32_t budget = t_below(&r, 3) ? UINT32_MAX : 1u + t_below(&r, 20);
-            size_t got = ob_heap_walk_fill(h, &w, batch, bs, mask, want, &work, budget);
+        uintptr_t lo, hi;
+        uint32_t step, work = 0;
+        while (ob_heap_walk_span(h, &w, &lo, &hi, &step, &work)) {
             uint32_t e = *ep;
-            for (size_t i = 0; i < got; i++) {
-                if (i && *ep != e) {
-                    ob_heap_walk_rewind(&w, batch[i - 1]);
+            for (uintptr_t b = lo; b < hi; b += step) {
+                if (*ep != e) {
+                    ob_heap_walk_rewind(&w, (void *)(b - step));
                     break;
                 }
-                void *p = batch[i];
-                if (!(*(uint32_t *)p & 1u))
-                    continue; /* freed since the batch */
+                if (!(*(const uint32_t *)b & 1u))
+                    continue; /* free */
+                void *p = (void *)b;
                 uint32_t id = id_of(p);
                 T_LT(id, NB);
                 T_ASSERT(blk[id] == p);
-                if (!born[id]) { /* one alive since the batch was taken */
+                if (!born[id]) { /* one alive since the walk began */
                     T_EQ(seen[id], 0);
                     seen[id] = 1;
-                    if (filtered)
-                        T_ASSERT(*(uint32_t *)p & FLAG);
                 }
-                /* the heap changes under the batch */
+                /* the heap changes under the span */
                 uint32_t v = t_below(&r, NB);
                 if (t_below(&r, 3) == 0 && blk[v] && v != id) {
                     ob_heap_free(h, blk[v]);
@@ -286,14 +271,15 @@ static void test_random_batches_against_shadow(void)
                         born[v] = 1;
                     }
                 }
-                if (t_below(&r, 8) == 0 && i + 1 < got) {
+                if (t_below(&r, 8) == 0 && b + step < hi) {
                     ob_heap_walk_rewind(&w, p); /* stop early, as a spent budget does */
                     break;
                 }
             }
         }
+        T_EQ(w.open, 0);
         for (uint32_t i = 0; i < NB; i++)
-            if (alive_whole[i] && (!filtered || (*(uint32_t *)blk[i] & FLAG)))
+            if (alive_whole[i])
                 T_EQ(seen[i], 1);
         CHECK(h);
     }
@@ -303,16 +289,16 @@ static void test_random_batches_against_shadow(void)
             blk[i] = NULL;
         }
     CHECK(h);
-    t_printf("# %u rounds of random batches\n", (unsigned)rounds);
+    t_printf("# %u rounds of random spans\n", (unsigned)rounds);
 }
 
 int main(void)
 {
     static const t_case cases[] = {
-        T_CASE(test_fill_filters_in_walk_order),
-        T_CASE(test_fill_budget_and_rewind),
+        T_CASE(test_span_in_walk_order),
+        T_CASE(test_span_rewind),
         T_CASE(test_epoch_moves_when_a_pool_empties),
-        T_CASE(test_random_batches_against_shadow),
+        T_CASE(test_random_spans_against_shadow),
     };
     return t_main("heap_walk", cases, T_COUNT(cases));
 }
