@@ -91,7 +91,9 @@ static struct {
     uint32_t nbig;
 
     /* this collection */
-    uint32_t inset;      /* members now (INSET set): joined, not yet left */
+    /* members: joined the set, left it (promoted or freed), and of those
+     * that left, the ones that are no survivors (freed, or untracked) */
+    uint32_t joined, left, unpromoted;
     size_t found, survivors, collected_now;
     uint32_t special;    /* members with weak references or a finalizer to run */
 
@@ -221,7 +223,7 @@ static inline int joins(uint32_t v)
 
 /* o joins the set (its snapshot): refs = its count, the barrier on.
  * Returns its new gc word. */
-static uint32_t join(ob_object *o, uint32_t *w, uint32_t v)
+static inline __attribute__((always_inline)) uint32_t join(ob_object *o, uint32_t *w, uint32_t v)
 {
     uintptr_t rc = o->ob_rc, c = rc >> OB_RC_SHIFT;
     uint32_t refs = c >= GW_REFS_MAX ? GW_REFS_MAX : (uint32_t)c;
@@ -232,11 +234,12 @@ static uint32_t join(ob_object *o, uint32_t *w, uint32_t v)
         gc.big[gc.nbig].refs = (uint32_t)c;
         gc.nbig++;
     }
-    v = (v & ~(GW_MARK | GW_COUNTED | (GW_REFS_MAX << GW_REFS_SHIFT))) | GW_INSET |
-        (refs << GW_REFS_SHIFT);
+    /* MARK, COUNTED and refs are 0 in a word that is not in a set (promote
+     * and forget leave them so) */
+    v |= GW_INSET | (refs << GW_REFS_SHIFT);
     *w = v;
     o->ob_rc = rc | OB_F_BARRIER;
-    gc.inset++;
+    gc.joined++;
     return v;
 }
 
@@ -348,10 +351,9 @@ static inline void promote(ob_object *o, uint32_t *w)
 {
     uint32_t v = *w & ~(GW_INSET | GW_MARK | GW_COUNTED | (GW_REFS_MAX << GW_REFS_SHIFT));
     o->ob_rc &= ~OB_F_BARRIER;
-    gc.inset--;
+    gc.left++;
     if ((v & GW_TRACKED) && (GEN(v) >= 2 || o->ob_type != &ob_tuple_type)) {
         *w = (v & ~GW_GEN_MASK) | (gc.next_gen << GW_GEN_SHIFT);
-        gc.survivors++;
         return;
     }
     promote_slow(o, w, v);
@@ -359,7 +361,7 @@ static inline void promote(ob_object *o, uint32_t *w)
 
 /* Scans o: greys what it references, and o, alive, leaves the set at once
  * (promoted). */
-static inline void scan(ob_object *o, uint32_t *w, uint32_t *work)
+static inline __attribute__((always_inline)) void scan(ob_object *o, uint32_t *w, uint32_t *work)
 {
     ob_object **p;
     uint32_t n;
@@ -454,8 +456,10 @@ void ob_gc_forget_(ob_object *o)
             gc.big[i] = gc.big[--gc.nbig];
             break;
         }
-    if (*w & GW_INSET)
-        gc.inset--;
+    if (*w & GW_INSET) {
+        gc.left++;
+        gc.unpromoted++;
+    }
     /* garbage freed by count before the clearing walk reached it (a
      * finalizer or a clear broke its cycle): it counts as collected */
     if ((*w & (GW_INSET | GW_MARK | GW_COUNTED)) == GW_INSET && gc.phase >= OB_GC_WEAKREFS &&
@@ -533,7 +537,7 @@ static void begin(int generation)
                                                       : (uint32_t)generation;
     gc.ysend = gc.yn;
     gc.found = gc.survivors = gc.collected_now = 0;
-    gc.inset = 0;
+    gc.joined = gc.left = gc.unpromoted = 0;
     gc.sp = 0;
     gc.rescan = 0;
     gc.nbig = 0;
@@ -584,7 +588,7 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
         /* After SUBTRACT the phases look for members only: when none is
          * left (all promoted or freed), the walk ends here. CLEAR still
          * takes the young part of the table apart. */
-        if (gc.inset == 0 && gc.phase > OB_GC_SUBTRACT &&
+        if (gc.joined == gc.left && gc.phase > OB_GC_SUBTRACT &&
             (!young_out || gc.part == 1 || gc.ycur >= gc.ysend)) {
             cursor_done(&wk);
             break;
@@ -666,17 +670,17 @@ static void ph_init(uint32_t *work, uint32_t budget)
     set_phase(OB_GC_SUBTRACT);
 }
 
-static inline void subtract_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static inline __attribute__((always_inline)) void subtract_member(uint32_t *w, uint32_t *wk, uint32_t budget)
 {
     (void)budget;
-    uint32_t v = *w;
+    uint32_t v = *w, j0 = gc.joined;
     if (!(v & GW_INSET)) {
         if (!joins(v))
             return;
         join(obj_of(w), w, v);
-        (*wk)++; /* joining costs more than a look */
     }
     *wk += subtract_refs(obj_of(w));
+    *wk += gc.joined - j0; /* a unit more for each object that joined */
 }
 
 static void ph_subtract(uint32_t *work, uint32_t budget)
@@ -715,7 +719,7 @@ static void drain(uint32_t *work, uint32_t budget)
  * set and not marked is garbage from this instant (an O(1) phase change). */
 /* A root (referenced from outside) or touched member: scanned, and what
  * it greyed first (the stack stays small). */
-static inline void mark_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static inline __attribute__((always_inline)) void mark_member(uint32_t *w, uint32_t *wk, uint32_t budget)
 {
     uint32_t v = *w;
     if ((v & GW_INSET) && ((v & GW_MARK) || REFS(v) > 0)) {
@@ -847,6 +851,7 @@ static void promote_slow(ob_object *o, uint32_t *w, uint32_t v)
 {
     if (!(v & GW_TRACKED)) {
         *w = v;
+        gc.unpromoted++;
         return;
     }
     if (tuple_of_leaves(o)) {
@@ -855,10 +860,10 @@ static void promote_slow(ob_object *o, uint32_t *w, uint32_t v)
             young_remove(o, w);
         *w &= ~(GW_TRACKED | GW_GEN_MASK);
         gc.tracked--;
+        gc.unpromoted++;
         return;
     }
     *w = (v & ~GW_GEN_MASK) | (gc.next_gen << GW_GEN_SHIFT);
-    gc.survivors++;
 }
 
 static void end_collection(void);
@@ -931,9 +936,10 @@ static void ph_finish(uint32_t *work, uint32_t budget)
 static void end_collection(void)
 {
 #if OB_CHECKED
-    if (gc.inset != 0)
+    if (gc.joined != gc.left)
         OB_PANIC("gc: members left in the set at the end of a collection");
 #endif
+    gc.survivors = gc.left - gc.unpromoted;
     /* The young part of the table is all holes or promoted now: move the
      * objects made during the collection down into it. */
     uint32_t nnew = gc.yn - gc.ysend;
