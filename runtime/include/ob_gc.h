@@ -148,14 +148,17 @@ size_t ob_gc_callback_count(void);
  * firmware may do anything the object API allows. */
 typedef enum ob_gc_phase {
     OB_GC_IDLE = 0,  /* no collection in progress */
-    OB_GC_INIT,      /* taking the collected set: copies counts, sets the barrier */
-    OB_GC_SUBTRACT,  /* subtracting references from inside the set */
-    OB_GC_MARK,      /* marking what the outside reaches; ends in the decision */
+    OB_GC_INIT,      /* started: nothing done yet (members join as SUBTRACT meets them) */
+    OB_GC_SUBTRACT,  /* taking the set (counts copied, barrier set) and subtracting
+                        references from inside it */
+    OB_GC_MARK,      /* marking what the outside reaches (a scanned member leaves
+                        the set, promoted); ends in the decision */
     OB_GC_WEAKREFS,  /* clearing weak references to garbage, callbacks */
     OB_GC_FINALIZE,  /* running finalizers (PEP 442, once per object) */
     OB_GC_REMARK,    /* re-marking what finalizers resurrected */
-    OB_GC_CLEAR,     /* breaking references of the garbage (or SAVEALL) */
-    OB_GC_FINISH,    /* promoting survivors, lifting the barrier */
+    OB_GC_CLEAR,     /* breaking references of the garbage (or SAVEALL); the young
+                        table's part of the set taken apart */
+    OB_GC_FINISH,    /* tidying the young table; statistics, callbacks */
     OB_GC_PHASES
 } ob_gc_phase;
 
