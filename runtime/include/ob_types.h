@@ -197,7 +197,8 @@ void *ob_array_data(ob_object *a);
 
 /* ---- struct types: a fixed list of slots, no dict (__slots__) ------------- */
 /* Fills *t (static storage) as a struct type with nslots named slots (the
- * names are kept by pointer: give static strings). */
+ * names are kept by pointer: give static strings). OB_E_VALUE for 32 768
+ * slots or more. */
 int ob_struct_type_init(ob_type *t, const char *name, const char *const *slot_names,
                         uint16_t nslots) OB_WUR;
 /* A new struct, every slot None. */
