@@ -6,8 +6,10 @@
  *    by count, dereference a weak reference, make new objects, resurrect in
  *    a finalizer), then finish and check that nothing reachable was freed
  *    and all garbage went.
- * 2. A seeded random mutator over a graph of test nodes (a container type
- *    defined here, with four reference slots and a death hook) interleaved
+ * 2. A seeded random mutator over a graph of test nodes (container types
+ *    defined here, with four reference slots and a death hook; half of the
+ *    nodes followed through traverse, half through the collector's inline
+ *    reference layout) interleaved
  *    with tiny steps, checked against a shadow model of the graph after
  *    every operation: every node the model can reach from the C roots is
  *    alive and not condemned; at checkpoints (a full collection from a
@@ -50,6 +52,20 @@ static const ob_type node_type = {
     .traverse = node_traverse,
     .clear = node_clear,
     .finalize = node_finalize,
+};
+/* The same with its slots described as the collector's reference layout:
+ * followed by its inline loops instead of traverse. Odd ids use it. */
+static const ob_type node_fast_type = {
+    .magic = OB_TYPE_MAGIC,
+    .name = "node",
+    .basicsize = sizeof(node),
+    .flags = OB_TF_GC,
+    .dealloc = node_dealloc,
+    .traverse = node_traverse,
+    .clear = node_clear,
+    .finalize = node_finalize,
+    .refs_at = offsetof(node, slot),
+    .refs_n = NSLOT,
 };
 
 /* ---- the shadow model ------------------------------------------------------------ */
@@ -120,7 +136,7 @@ static void node_finalize(ob_object *o)
 
 static node *node_new(int16_t id)
 {
-    node *n = (node *)ob_object_alloc(&node_type, 0);
+    node *n = (node *)ob_object_alloc((id & 1) ? &node_fast_type : &node_type, 0);
     if (!n)
         return NULL;
     n->id = id;
@@ -737,10 +753,88 @@ static void test_periodic_and_idle_hooks(void)
     }
 }
 
+/* Every step boundary of a full collection, not only phase starts: stop
+ * after k one-unit steps (k = 0, 1, 2, ... until the collection ends
+ * first), take y's reference out of list a with a pop (no count change:
+ * only the barrier knows), and either keep it in C to the end or store it
+ * into list b (at some k, b has been scanned and left the set while a has
+ * not); finish, and check y and what it holds survived. Lists are followed
+ * by the collector's inline loops, so this attacks them mid-phase. Both
+ * orders of a and b in the holder. */
+static void test_move_at_every_step(void)
+{
+    for (int variant = 0; variant < 4; variant++) {
+        const int order = variant & 1, keep_in_c = variant >> 1;
+        uint32_t k = 0;
+        for (;; k++) {
+            obt_begin();
+            ob_gc_disable();
+            ob_object *h = ob_list_new(), *a = ob_list_new(), *b = ob_list_new();
+            ob_object *y = ob_list_new(), *payload = ob_list_new();
+            T_ASSERT(h && a && b && y && payload);
+            T_EQ(ob_list_append(payload, ob_small_from(42)), 0);
+            T_EQ(ob_list_append(y, payload), 0);
+            T_EQ(ob_list_append(y, y), 0); /* y is a cycle of its own */
+            T_EQ(ob_list_append(a, y), 0);
+            T_EQ(ob_list_append(h, order ? a : b), 0);
+            T_EQ(ob_list_append(h, order ? b : a), 0);
+            for (int i = 0; i < 8; i++) { /* more members: more steps */
+                ob_object *f = ob_list_new();
+                T_ASSERT(f != NULL);
+                T_EQ(ob_list_append(f, f), 0);
+                T_EQ(ob_list_append(h, f), 0);
+                ob_decref(f);
+            }
+            ob_decref(a);
+            ob_decref(b);
+            ob_decref(y);
+            ob_decref(payload); /* now only h is held by C */
+
+            T_EQ(ob_gc_start(2), 0);
+            int running = 1;
+            for (uint32_t i = 0; i < k && running; i++)
+                running = ob_gc_step(1);
+            if (!running) {
+                ob_decref(h);
+                ob_gc_collect(2);
+                ob_gc_enable();
+                obt_end();
+                break; /* k is past the whole collection */
+            }
+            ob_object *t = ob_list_pop(a, 0); /* y moves to C ... */
+            T_ASSERT(t == y);
+            if (!keep_in_c) {
+                T_EQ(ob_list_append(b, t), 0); /* ... and on into b */
+                ob_decref(t);
+            }
+            T_EQ(ob_gc_run_until(OB_GC_IDLE), 0);
+            if (keep_in_c) {
+                T_EQ(ob_list_append(b, t), 0); /* into b once the collection is over */
+                ob_decref(t);
+            }
+
+            if (ob_list_len(b) != 1 || ob_list_get(b, 0) != y || ob_list_len(y) != 2 ||
+                ob_list_get(y, 1) != y || ob_object_check(y) != NULL)
+                t_fail(__FILE__, __LINE__, "variant %d, moved after %lu steps: y was broken",
+                       variant, (unsigned long)k);
+            ob_object *pl = ob_list_get(y, 0);
+            T_ASSERT(ob_is_type(pl, &ob_list_type));
+            T_EQ(ob_small_value(ob_list_get(pl, 0)), 42);
+            ob_decref(h);
+            ob_gc_collect(2);
+            ob_gc_enable();
+            obt_end();
+        }
+        T_GT(k, 10); /* the sweep went through a whole collection */
+        t_printf("# variant %d: moved after each of %lu steps\n", variant, (unsigned long)k);
+    }
+}
+
 static const t_case cases[] = {
     T_CASE(test_periodic_and_idle_hooks),
     T_CASE(test_tuple_retracked_when_filled),
     T_CASE(test_park_every_phase),
+    T_CASE(test_move_at_every_step),
     T_CASE(test_progress_under_allocation),
     T_CASE(test_random_mutator),
 };
