@@ -50,6 +50,16 @@
 #define GW_REFS_MAX 0xFFFu
 #define GEN_PERM 3u
 
+/* The collector's hot paths are inlined into their loops; the small-RAM
+ * profile (the smallest flash too, and heaps of a few hundred objects)
+ * leaves that to the compiler. each_member is always inlined: its entry
+ * function is a constant only then. */
+#if OB_HEAP_SMALL
+#define HOT_INLINE inline
+#else
+#define HOT_INLINE inline __attribute__((always_inline))
+#endif
+
 #define GEN(w) (((w) >> GW_GEN_SHIFT) & 3u)
 #define REFS(w) ((w) >> GW_REFS_SHIFT)
 #define IDX(w) (((w) & GW_IDX_MASK) >> GW_IDX_SHIFT)
@@ -223,7 +233,7 @@ static inline int joins(uint32_t v)
 
 /* o joins the set (its snapshot): refs = its count, the barrier on.
  * Returns its new gc word. */
-static inline __attribute__((always_inline)) uint32_t join(ob_object *o, uint32_t *w, uint32_t v)
+static HOT_INLINE uint32_t join(ob_object *o, uint32_t *w, uint32_t v)
 {
     uintptr_t rc = o->ob_rc, c = rc >> OB_RC_SHIFT;
     uint32_t refs = c >= GW_REFS_MAX ? GW_REFS_MAX : (uint32_t)c;
@@ -361,7 +371,7 @@ static inline void promote(ob_object *o, uint32_t *w)
 
 /* Scans o: greys what it references, and o, alive, leaves the set at once
  * (promoted). */
-static inline __attribute__((always_inline)) void scan(ob_object *o, uint32_t *w, uint32_t *work)
+static HOT_INLINE void scan(ob_object *o, uint32_t *w, uint32_t *work)
 {
     ob_object **p;
     uint32_t n;
@@ -659,6 +669,16 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
     *work = wk;
 }
 
+/* The phases that free (weakrefs, finalize, clear) are not where the time
+ * goes: they share one copy of the loop, calling fn through a pointer,
+ * which keeps flash down (subtract and mark get their own, inlined). */
+static __attribute__((noinline)) void each_member_freeing(uint32_t *work, uint32_t budget,
+                                                           uint32_t mask, uint32_t want,
+                                                           int young_out, member_fn fn)
+{
+    each_member(work, budget, mask, want, 1, young_out, fn);
+}
+
 /* INIT: the instant the collection starts. The set is open: members join
  * (their count copied, the barrier set) when SUBTRACT first meets them,
  * walked or referenced, so the set is taken by the same walk that
@@ -670,7 +690,7 @@ static void ph_init(uint32_t *work, uint32_t budget)
     set_phase(OB_GC_SUBTRACT);
 }
 
-static inline __attribute__((always_inline)) void subtract_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static HOT_INLINE void subtract_member(uint32_t *w, uint32_t *wk, uint32_t budget)
 {
     (void)budget;
     uint32_t v = *w, j0 = gc.joined;
@@ -719,7 +739,7 @@ static void drain(uint32_t *work, uint32_t budget)
  * set and not marked is garbage from this instant (an O(1) phase change). */
 /* A root (referenced from outside) or touched member: scanned, and what
  * it greyed first (the stack stays small). */
-static inline __attribute__((always_inline)) void mark_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static HOT_INLINE void mark_member(uint32_t *w, uint32_t *wk, uint32_t budget)
 {
     uint32_t v = *w;
     if ((v & GW_INSET) && ((v & GW_MARK) || REFS(v) > 0)) {
@@ -784,14 +804,14 @@ static uint32_t run_finalizer(ob_object *o)
 
 /* WEAKREFS and FINALIZE, on each garbage member. They run firmware code
  * (callbacks, finalizers), which may free: each_member checks. */
-static inline void weakrefs_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static void weakrefs_member(uint32_t *w, uint32_t *wk, uint32_t budget)
 {
     (void)budget;
     if (doomed_entry(w))
         *wk += clear_weakrefs(obj_of(w));
 }
 
-static inline void finalize_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static void finalize_member(uint32_t *w, uint32_t *wk, uint32_t budget)
 {
     (void)budget;
     if (doomed_entry(w))
@@ -800,14 +820,14 @@ static inline void finalize_member(uint32_t *w, uint32_t *wk, uint32_t budget)
 
 static void ph_weakrefs(uint32_t *work, uint32_t budget)
 {
-    each_member(work, budget, GW_INSET | GW_MARK, GW_INSET, 1, 0, weakrefs_member);
+    each_member_freeing(work, budget, GW_INSET | GW_MARK, GW_INSET, 0, weakrefs_member);
     if (gc.part == 2)
         set_phase(OB_GC_FINALIZE);
 }
 
 static void ph_finalize(uint32_t *work, uint32_t budget)
 {
-    each_member(work, budget, GW_INSET | GW_MARK, GW_INSET, 1, 0, finalize_member);
+    each_member_freeing(work, budget, GW_INSET | GW_MARK, GW_INSET, 0, finalize_member);
     if (gc.part == 2) {
         set_phase(OB_GC_REMARK);
         /* only a walk when the stack overflowed: resurrected objects were
@@ -909,7 +929,7 @@ static void clear_one(ob_object *o, uint32_t *w, uint32_t *work)
     }
 }
 
-static inline void clear_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static void clear_member(uint32_t *w, uint32_t *wk, uint32_t budget)
 {
     (void)budget;
     if ((*w & (GW_TAG | GW_INSET)) == (GW_TAG | GW_INSET)) {
@@ -920,7 +940,7 @@ static inline void clear_member(uint32_t *w, uint32_t *wk, uint32_t budget)
 
 static void ph_clear(uint32_t *work, uint32_t budget)
 {
-    each_member(work, budget, GW_INSET, GW_INSET, 1, 1, clear_member);
+    each_member_freeing(work, budget, GW_INSET, GW_INSET, 1, clear_member);
     if (gc.part == 2)
         set_phase(OB_GC_FINISH);
 }
