@@ -305,7 +305,7 @@ static inline void *pool_pop(ob_heap *h, hp_pool *pool, size_t li, size_t c, siz
         return NULL;
     }
 #endif
-    uint32_t next = *(uint32_t *)b & 0xFFFFu;
+    uint32_t next = hp_block_next(b);
     if (HP_LIKELY(next)) {
         pool->freeblock = (uint16_t)next;
     } else {
@@ -442,6 +442,7 @@ ob_heap *ob_heap_init(void *base, size_t size)
     h->raw = (char *)raw;
     h->end = (char *)e;
     h->slot0 = slot0;
+    h->sbias = (uintptr_t)h->slots - slot0 / OB_ARENA_SIZE * sizeof(hp_arena);
     h->max_large = (size_t)(e - raw) - HP_EXT_HDR;
     h->fast_classes = OB_SIZE_CLASSES;
     for (size_t i = 0; i < nslots; i++)
@@ -542,44 +543,83 @@ static __attribute__((noinline)) void *alloc_slow(ob_heap *h, size_t n, int walk
     return p;
 }
 
-/* Not a small size with a fast class: a large request takes its own fast
- * way in; anything else (and a large request that fails) the slow path. */
+/* A large request takes its own short way in; failures and injected
+ * failures (fast_classes is then 0) go to alloc_slow. */
 static __attribute__((noinline)) void *alloc_other(ob_heap *h, size_t n, int walk)
 {
-    if (HP_LIKELY(n - (OB_SMALL_LIMIT + 1) <= h->max_large - (OB_SMALL_LIMIT + 1) && !h->fail_armed)) {
-        void *p = hp_large_alloc(h, n, walk);
-        if (HP_LIKELY(p != NULL))
-            return p;
+    if (HP_LIKELY(n - (OB_SMALL_LIMIT + 1) <= h->max_large - (OB_SMALL_LIMIT + 1) &&
+                  !h->fail_armed)) {
+        void *b = hp_large_alloc(h, n, walk);
+        if (HP_LIKELY(b != NULL))
+            return b;
     }
     return alloc_slow(h, n, walk);
 }
 
-void *ob_heap_alloc(ob_heap *h, size_t n)
+/* Class c has no pool with a free block: a fresh one, O(1). */
+static __attribute__((noinline)) void *alloc_new_pool(ob_heap *h, size_t c, int walk, size_t n)
+{
+    void *b = pool_new(h, c, walk, n);
+    if (HP_LIKELY(b != NULL))
+        return b;
+    return alloc_slow(h, n, walk);
+}
+
+#if !OB_CHECKED
+/* The head pool of list li gives its last block: full, it leaves the list. */
+static __attribute__((noinline)) void *alloc_last(ob_heap *h, hp_pool *pool, size_t li, size_t n)
+{
+    char *b = (char *)pool + pool->freeblock;
+    pool_full(h, pool, li);
+    pool->count++;
+    hp_account(h, n, HP_CLASS_SIZE(pool->cls));
+    return b;
+}
+#endif
+
+/* The fast path: the head pool of the class gives the head of its free
+ * list, or carves the next block when that was the last (P2). No call, no
+ * loop; the rest (a pool filling up, a class without a pool, large
+ * requests, failures) goes out of line. */
+static inline __attribute__((always_inline)) void *alloc_fast(ob_heap *h, size_t n, int walk)
 {
     size_t c = (n - 1) >> 3; /* n == 0 wraps to a huge class */
     if (HP_LIKELY(c < h->fast_classes)) {
-        hp_pool *pool = h->usedpools[c];
-        if (HP_LIKELY(pool != NULL))
-            return pool_pop(h, pool, c, c, n);
-        void *b = pool_new(h, c, 0, n); /* no pool with a free block: O(1) */
-        if (b)
-            return b;
+        size_t li = HP_LIST(c, walk);
+        hp_pool *pool = h->usedpools[li];
+        if (HP_UNLIKELY(pool == NULL))
+            return alloc_new_pool(h, c, walk, n);
+#if OB_CHECKED
+        return pool_pop(h, pool, li, c, n); /* NULL only after reporting misuse */
+#else
+        size_t size = HP_CLASS_SIZE(c);
+        char *b = (char *)pool + pool->freeblock;
+        uint32_t next = hp_block_next(b);
+        if (next == 0) {
+            /* carve the next never-used block, if there is one */
+            next = pool->nextoffset;
+            if (HP_UNLIKELY(next > OB_POOL_SIZE - size))
+                return alloc_last(h, pool, li, n);
+            pool->nextoffset = (uint16_t)(next + size);
+            *(uint32_t *)((char *)pool + next) = HP_FREE_TAG << 16; /* P4 */
+        }
+        pool->freeblock = (uint16_t)next;
+        pool->count++;
+        hp_account(h, n, size);
+        return b;
+#endif
     }
-    return alloc_other(h, n, 0);
+    return alloc_other(h, n, walk);
+}
+
+void *ob_heap_alloc(ob_heap *h, size_t n)
+{
+    return alloc_fast(h, n, 0);
 }
 
 void *ob_heap_alloc_walkable(ob_heap *h, size_t n)
 {
-    size_t c = (n - 1) >> 3;
-    if (HP_LIKELY(c < h->fast_classes)) {
-        hp_pool *pool = h->usedpools[OB_SIZE_CLASSES + c];
-        if (HP_LIKELY(pool != NULL))
-            return pool_pop(h, pool, OB_SIZE_CLASSES + c, c, n);
-        void *b = pool_new(h, c, 1, n);
-        if (b)
-            return b;
-    }
-    return alloc_other(h, n, 1);
+    return alloc_fast(h, n, 1);
 }
 
 /* ---- free ---- */
@@ -614,10 +654,10 @@ static void large_free(ob_heap *h, char *p)
     hp_raw_free(h, x);
 }
 
-void ob_heap_free(ob_heap *h, void *p)
+/* A free that is not the fast one: into a full pool, one that empties its
+ * pool, a large block; and every free of a checked build. */
+static __attribute__((noinline)) void free_more(ob_heap *h, void *p)
 {
-    if (!p)
-        return;
 #if OB_CHECKED
     if (outside(h, p, "ob_heap_free"))
         return;
@@ -637,6 +677,49 @@ void ob_heap_free(ob_heap *h, void *p)
         return;
 #endif
     large_free(h, p);
+}
+
+#if !OB_CHECKED
+/* The fast path freed block p into its pool: the pool was full (fb == 0:
+ * back on its list) or is now empty (count 0: back to its arena). */
+static __attribute__((noinline)) void free_transition(ob_heap *h, char *p, uint32_t fb)
+{
+    hp_pool *pool = (hp_pool *)((uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1));
+    size_t c = pool->cls;
+    if (fb == 0) {
+        size_t li = HP_LIST(c, pool->state == HP_POOL_WALK);
+        pool->prev = NULL;
+        pool->next = h->usedpools[li];
+        if (pool->next)
+            pool->next->prev = pool;
+        h->usedpools[li] = pool;
+    }
+    if (pool->count == 0)
+        pool_empty(h, pool, c);
+}
+#endif
+
+void ob_heap_free(ob_heap *h, void *p)
+{
+    if (!p)
+        return;
+#if !OB_CHECKED
+    /* The fast path: a small block onto its pool's free list; only a pool
+     * that was full or is now empty goes on to free_transition. No loop. */
+    if (HP_LIKELY(hp_slot(h, p)->is_arena)) {
+        hp_pool *pool = (hp_pool *)((uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1));
+        uint32_t fb = pool->freeblock;
+        *(uint32_t *)p = (HP_FREE_TAG << 16) | fb; /* P4 */
+        pool->freeblock = (uint16_t)((char *)p - (char *)pool);
+        hp_held_sub(h, HP_CLASS_SIZE(pool->cls));
+        uint32_t cnt = (uint16_t)(pool->count - 1u);
+        pool->count = (uint16_t)cnt;
+        if (HP_UNLIKELY(fb == 0 || cnt == 0))
+            free_transition(h, p, fb);
+        return;
+    }
+#endif
+    free_more(h, p);
 }
 
 /* ---- sizes, realloc ---- */
