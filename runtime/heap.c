@@ -73,6 +73,25 @@ static int block_poison_intact(const char *b, size_t size)
 
 /* ---- the usable arena list (A2), kept sorted in O(1) ---- */
 
+/* Arena a, with all its pools but one free, is about to be wholly free:
+ * off the usable list (where it is among the last, the arenas with the
+ * most free pools); with one pool per arena it is on no list. */
+static inline void arena_off_usable(ob_heap *h, hp_arena *a)
+{
+    unsigned nf = OB_POOLS_PER_ARENA - 1;
+    if (nf) {
+        hp_arena *pv = a->prev, *nx = a->next;
+        if (pv)
+            pv->next = nx;
+        else
+            h->usable = nx;
+        if (nx)
+            nx->prev = pv;
+        if (h->lasta[nf] == a)
+            h->lasta[nf] = (pv && pv->nfree == nf) ? pv : NULL;
+    }
+}
+
 /* A pool of a went back to it (CPython's nfp2lasta scheme). The list is
  * sorted by nfree ascending; a's count goes from nf to nf + 1, so a belongs
  * right after the last arena with nf free pools (lasta[nf]), before any with
@@ -81,19 +100,8 @@ static void arena_pool_returned(ob_heap *h, hp_arena *a)
 {
     unsigned nf = a->nfree;
     if (nf == OB_POOLS_PER_ARENA - 1) {
-        /* wholly free: off the list (where it is among the last, the arenas
-         * with the most free pools), the spare or a free slot (A3) */
-        hp_arena *pv = a->prev, *nx = a->next;
-        if (nf) {
-            if (pv)
-                pv->next = nx;
-            else
-                h->usable = nx;
-            if (nx)
-                nx->prev = pv;
-            if (h->lasta[nf] == a)
-                h->lasta[nf] = (pv && pv->nfree == nf) ? pv : NULL;
-        }
+        /* wholly free: off the list, the spare or a free slot (A3) */
+        arena_off_usable(h, a);
         a->nfree = OB_POOLS_PER_ARENA;
         if (!h->spare) {
             h->spare = a; /* keep one empty arena against thrashing */
@@ -263,7 +271,10 @@ static void *pool_new(ob_heap *h, size_t c, int walk, size_t n)
     return b;
 }
 
-/* Pool emptied: off usedpools, back to its arena. */
+/* Pool emptied: off usedpools, back to its arena. When that empties the
+ * arena and a spare is kept already, the arena becomes a free slot at once
+ * (the pool's header and the free-pool list are not written: a free slot's
+ * memory holds nothing, F1). */
 static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
 {
     hp_pool *pv = pool->prev, *nx = pool->next;
@@ -275,6 +286,11 @@ static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
         nx->prev = pv;
     hp_arena *a = hp_slot(h, pool);
     h->walk_epoch++; /* open walks may stand in it (W5) */
+    if (a->nfree == OB_POOLS_PER_ARENA - 1 && h->spare) {
+        arena_off_usable(h, a);
+        hp_fslot_give(h, a); /* O(1), merged only when needed (F1) */
+        return;
+    }
     pool->state = HP_POOL_FREE;
     pool->next = a->freepools; /* free pools are singly linked */
     a->freepools = pool;
@@ -679,44 +695,33 @@ static __attribute__((noinline)) void free_more(ob_heap *h, void *p)
     large_free(h, p);
 }
 
-#if !OB_CHECKED
-/* The fast path freed block p into its pool: the pool was full (fb == 0:
- * back on its list) or is now empty (count 0: back to its arena). */
-static __attribute__((noinline)) void free_transition(ob_heap *h, char *p, uint32_t fb)
-{
-    hp_pool *pool = (hp_pool *)((uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1));
-    size_t c = pool->cls;
-    if (fb == 0) {
-        size_t li = HP_LIST(c, pool->state == HP_POOL_WALK);
-        pool->prev = NULL;
-        pool->next = h->usedpools[li];
-        if (pool->next)
-            pool->next->prev = pool;
-        h->usedpools[li] = pool;
-    }
-    if (pool->count == 0)
-        pool_empty(h, pool, c);
-}
-#endif
-
 void ob_heap_free(ob_heap *h, void *p)
 {
     if (!p)
         return;
 #if !OB_CHECKED
-    /* The fast path: a small block onto its pool's free list; only a pool
-     * that was full or is now empty goes on to free_transition. No loop. */
+    /* The fast path: a small block onto the free list of a pool that was
+     * not full and keeps a block in use (no list changes). No loop. */
     if (HP_LIKELY(hp_slot(h, p)->is_arena)) {
         hp_pool *pool = (hp_pool *)((uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1));
-        uint32_t fb = pool->freeblock;
-        *(uint32_t *)p = (HP_FREE_TAG << 16) | fb; /* P4 */
-        pool->freeblock = (uint16_t)((char *)p - (char *)pool);
-        hp_held_sub(h, HP_CLASS_SIZE(pool->cls));
-        uint32_t cnt = (uint16_t)(pool->count - 1u);
-        pool->count = (uint16_t)cnt;
-        if (HP_UNLIKELY(fb == 0 || cnt == 0))
-            free_transition(h, p, fb);
-        return;
+        uint32_t fb = pool->freeblock, cnt = pool->count;
+        if (HP_LIKELY(cnt > 1)) {
+            if (HP_UNLIKELY(fb == 0)) {
+                /* was full: back on usedpools, first, so it fills up again soon */
+                size_t li = HP_LIST(pool->cls, pool->state == HP_POOL_WALK);
+                hp_pool *nx = h->usedpools[li];
+                pool->prev = NULL;
+                pool->next = nx;
+                if (nx)
+                    nx->prev = pool;
+                h->usedpools[li] = pool;
+            }
+            *(uint32_t *)p = (HP_FREE_TAG << 16) | fb; /* P4 */
+            pool->freeblock = (uint16_t)((char *)p - (char *)pool);
+            pool->count = (uint16_t)(cnt - 1);
+            hp_held_sub(h, HP_CLASS_SIZE(pool->cls));
+            return;
+        }
     }
 #endif
     free_more(h, p);
