@@ -111,6 +111,7 @@ static void arena_pool_returned(ob_heap *h, hp_arena *a)
         }
         return;
     }
+#if OB_POOLS_PER_ARENA > 1
     hp_arena *lastnf = nf ? h->lasta[nf] : NULL;
     if (lastnf == a) /* a was the last with nf: the one before it may be */
         h->lasta[nf] = (a->prev && a->prev->nfree == nf) ? a->prev : NULL;
@@ -146,6 +147,7 @@ static void arena_pool_returned(ob_heap *h, hp_arena *a)
     if (a->next)
         a->next->prev = a;
     lastnf->next = a;
+#endif
 }
 
 /* ---- pools ---- */
