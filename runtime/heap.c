@@ -73,6 +73,25 @@ static int block_poison_intact(const char *b, size_t size)
 
 /* ---- the usable arena list (A2), kept sorted in O(1) ---- */
 
+/* Arena a, with all its pools but one free, is about to be wholly free:
+ * off the usable list (where it is among the last, the arenas with the
+ * most free pools); with one pool per arena it is on no list. */
+static inline void arena_off_usable(ob_heap *h, hp_arena *a)
+{
+    unsigned nf = OB_POOLS_PER_ARENA - 1;
+    if (nf) {
+        hp_arena *pv = a->prev, *nx = a->next;
+        if (pv)
+            pv->next = nx;
+        else
+            h->usable = nx;
+        if (nx)
+            nx->prev = pv;
+        if (h->lasta[nf] == a)
+            h->lasta[nf] = (pv && pv->nfree == nf) ? pv : NULL;
+    }
+}
+
 /* A pool of a went back to it (CPython's nfp2lasta scheme). The list is
  * sorted by nfree ascending; a's count goes from nf to nf + 1, so a belongs
  * right after the last arena with nf free pools (lasta[nf]), before any with
@@ -81,19 +100,8 @@ static void arena_pool_returned(ob_heap *h, hp_arena *a)
 {
     unsigned nf = a->nfree;
     if (nf == OB_POOLS_PER_ARENA - 1) {
-        /* wholly free: off the list (where it is among the last, the arenas
-         * with the most free pools), the spare or a free slot (A3) */
-        hp_arena *pv = a->prev, *nx = a->next;
-        if (nf) {
-            if (pv)
-                pv->next = nx;
-            else
-                h->usable = nx;
-            if (nx)
-                nx->prev = pv;
-            if (h->lasta[nf] == a)
-                h->lasta[nf] = (pv && pv->nfree == nf) ? pv : NULL;
-        }
+        /* wholly free: off the list, the spare or a free slot (A3) */
+        arena_off_usable(h, a);
         a->nfree = OB_POOLS_PER_ARENA;
         if (!h->spare) {
             h->spare = a; /* keep one empty arena against thrashing */
@@ -103,6 +111,7 @@ static void arena_pool_returned(ob_heap *h, hp_arena *a)
         }
         return;
     }
+#if OB_POOLS_PER_ARENA > 1
     hp_arena *lastnf = nf ? h->lasta[nf] : NULL;
     if (lastnf == a) /* a was the last with nf: the one before it may be */
         h->lasta[nf] = (a->prev && a->prev->nfree == nf) ? a->prev : NULL;
@@ -138,6 +147,7 @@ static void arena_pool_returned(ob_heap *h, hp_arena *a)
     if (a->next)
         a->next->prev = a;
     lastnf->next = a;
+#endif
 }
 
 /* ---- pools ---- */
@@ -263,7 +273,10 @@ static void *pool_new(ob_heap *h, size_t c, int walk, size_t n)
     return b;
 }
 
-/* Pool emptied: off usedpools, back to its arena. */
+/* Pool emptied: off usedpools, back to its arena. When that empties the
+ * arena and a spare is kept already, the arena becomes a free slot at once
+ * (the pool's header and the free-pool list are not written: a free slot's
+ * memory holds nothing, F1). */
 static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
 {
     hp_pool *pv = pool->prev, *nx = pool->next;
@@ -275,6 +288,11 @@ static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
         nx->prev = pv;
     hp_arena *a = hp_slot(h, pool);
     h->walk_epoch++; /* open walks may stand in it (W5) */
+    if (a->nfree == OB_POOLS_PER_ARENA - 1 && h->spare) {
+        arena_off_usable(h, a);
+        hp_fslot_give(h, a); /* O(1), merged only when needed (F1) */
+        return;
+    }
     pool->state = HP_POOL_FREE;
     pool->next = a->freepools; /* free pools are singly linked */
     a->freepools = pool;
@@ -305,7 +323,7 @@ static inline void *pool_pop(ob_heap *h, hp_pool *pool, size_t li, size_t c, siz
         return NULL;
     }
 #endif
-    uint32_t next = *(uint32_t *)b & 0xFFFFu;
+    uint32_t next = hp_block_next(b);
     if (HP_LIKELY(next)) {
         pool->freeblock = (uint16_t)next;
     } else {
@@ -442,6 +460,7 @@ ob_heap *ob_heap_init(void *base, size_t size)
     h->raw = (char *)raw;
     h->end = (char *)e;
     h->slot0 = slot0;
+    h->sbias = (uintptr_t)h->slots - slot0 / OB_ARENA_SIZE * sizeof(hp_arena);
     h->max_large = (size_t)(e - raw) - HP_EXT_HDR;
     h->fast_classes = OB_SIZE_CLASSES;
     for (size_t i = 0; i < nslots; i++)
@@ -542,44 +561,83 @@ static __attribute__((noinline)) void *alloc_slow(ob_heap *h, size_t n, int walk
     return p;
 }
 
-/* Not a small size with a fast class: a large request takes its own fast
- * way in; anything else (and a large request that fails) the slow path. */
+/* A large request takes its own short way in; failures and injected
+ * failures (fast_classes is then 0) go to alloc_slow. */
 static __attribute__((noinline)) void *alloc_other(ob_heap *h, size_t n, int walk)
 {
-    if (HP_LIKELY(n - (OB_SMALL_LIMIT + 1) <= h->max_large - (OB_SMALL_LIMIT + 1) && !h->fail_armed)) {
-        void *p = hp_large_alloc(h, n, walk);
-        if (HP_LIKELY(p != NULL))
-            return p;
+    if (HP_LIKELY(n - (OB_SMALL_LIMIT + 1) <= h->max_large - (OB_SMALL_LIMIT + 1) &&
+                  !h->fail_armed)) {
+        void *b = hp_large_alloc(h, n, walk);
+        if (HP_LIKELY(b != NULL))
+            return b;
     }
     return alloc_slow(h, n, walk);
 }
 
-void *ob_heap_alloc(ob_heap *h, size_t n)
+/* Class c has no pool with a free block: a fresh one, O(1). */
+static __attribute__((noinline)) void *alloc_new_pool(ob_heap *h, size_t c, int walk, size_t n)
+{
+    void *b = pool_new(h, c, walk, n);
+    if (HP_LIKELY(b != NULL))
+        return b;
+    return alloc_slow(h, n, walk);
+}
+
+#if !OB_CHECKED
+/* The head pool of list li gives its last block: full, it leaves the list. */
+static __attribute__((noinline)) void *alloc_last(ob_heap *h, hp_pool *pool, size_t li, size_t n)
+{
+    char *b = (char *)pool + pool->freeblock;
+    pool_full(h, pool, li);
+    pool->count++;
+    hp_account(h, n, HP_CLASS_SIZE(pool->cls));
+    return b;
+}
+#endif
+
+/* The fast path: the head pool of the class gives the head of its free
+ * list, or carves the next block when that was the last (P2). No call, no
+ * loop; the rest (a pool filling up, a class without a pool, large
+ * requests, failures) goes out of line. */
+static inline __attribute__((always_inline)) void *alloc_fast(ob_heap *h, size_t n, int walk)
 {
     size_t c = (n - 1) >> 3; /* n == 0 wraps to a huge class */
     if (HP_LIKELY(c < h->fast_classes)) {
-        hp_pool *pool = h->usedpools[c];
-        if (HP_LIKELY(pool != NULL))
-            return pool_pop(h, pool, c, c, n);
-        void *b = pool_new(h, c, 0, n); /* no pool with a free block: O(1) */
-        if (b)
-            return b;
+        size_t li = HP_LIST(c, walk);
+        hp_pool *pool = h->usedpools[li];
+        if (HP_UNLIKELY(pool == NULL))
+            return alloc_new_pool(h, c, walk, n);
+#if OB_CHECKED
+        return pool_pop(h, pool, li, c, n); /* NULL only after reporting misuse */
+#else
+        size_t size = HP_CLASS_SIZE(c);
+        char *b = (char *)pool + pool->freeblock;
+        uint32_t next = hp_block_next(b);
+        if (next == 0) {
+            /* carve the next never-used block, if there is one */
+            next = pool->nextoffset;
+            if (HP_UNLIKELY(next > OB_POOL_SIZE - size))
+                return alloc_last(h, pool, li, n);
+            pool->nextoffset = (uint16_t)(next + size);
+            *(uint32_t *)((char *)pool + next) = HP_FREE_TAG << 16; /* P4 */
+        }
+        pool->freeblock = (uint16_t)next;
+        pool->count++;
+        hp_account(h, n, size);
+        return b;
+#endif
     }
-    return alloc_other(h, n, 0);
+    return alloc_other(h, n, walk);
+}
+
+void *ob_heap_alloc(ob_heap *h, size_t n)
+{
+    return alloc_fast(h, n, 0);
 }
 
 void *ob_heap_alloc_walkable(ob_heap *h, size_t n)
 {
-    size_t c = (n - 1) >> 3;
-    if (HP_LIKELY(c < h->fast_classes)) {
-        hp_pool *pool = h->usedpools[OB_SIZE_CLASSES + c];
-        if (HP_LIKELY(pool != NULL))
-            return pool_pop(h, pool, OB_SIZE_CLASSES + c, c, n);
-        void *b = pool_new(h, c, 1, n);
-        if (b)
-            return b;
-    }
-    return alloc_other(h, n, 1);
+    return alloc_fast(h, n, 1);
 }
 
 /* ---- free ---- */
@@ -614,10 +672,10 @@ static void large_free(ob_heap *h, char *p)
     hp_raw_free(h, x);
 }
 
-void ob_heap_free(ob_heap *h, void *p)
+/* A free that is not the fast one: into a full pool, one that empties its
+ * pool, a large block; and every free of a checked build. */
+static __attribute__((noinline)) void free_more(ob_heap *h, void *p)
 {
-    if (!p)
-        return;
 #if OB_CHECKED
     if (outside(h, p, "ob_heap_free"))
         return;
@@ -637,6 +695,38 @@ void ob_heap_free(ob_heap *h, void *p)
         return;
 #endif
     large_free(h, p);
+}
+
+void ob_heap_free(ob_heap *h, void *p)
+{
+    if (!p)
+        return;
+#if !OB_CHECKED
+    /* The fast path: a small block onto the free list of a pool that was
+     * not full and keeps a block in use (no list changes). No loop. */
+    if (HP_LIKELY(hp_slot(h, p)->is_arena)) {
+        hp_pool *pool = (hp_pool *)((uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1));
+        uint32_t fb = pool->freeblock, cnt = pool->count;
+        if (HP_LIKELY(cnt > 1)) {
+            if (HP_UNLIKELY(fb == 0)) {
+                /* was full: back on usedpools, first, so it fills up again soon */
+                size_t li = HP_LIST(pool->cls, pool->state == HP_POOL_WALK);
+                hp_pool *nx = h->usedpools[li];
+                pool->prev = NULL;
+                pool->next = nx;
+                if (nx)
+                    nx->prev = pool;
+                h->usedpools[li] = pool;
+            }
+            *(uint32_t *)p = (HP_FREE_TAG << 16) | fb; /* P4 */
+            pool->freeblock = (uint16_t)((char *)p - (char *)pool);
+            pool->count = (uint16_t)(cnt - 1);
+            hp_held_sub(h, HP_CLASS_SIZE(pool->cls));
+            return;
+        }
+    }
+#endif
+    free_more(h, p);
 }
 
 /* ---- sizes, realloc ---- */

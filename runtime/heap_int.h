@@ -179,9 +179,20 @@ typedef struct hp_pool {
 #define HP_POOL_IN_USE(st) ((st) == HP_POOL_USED || (st) == HP_POOL_WALK)
 /* The usedpools list of a pool: class c, walkable or not. */
 #define HP_LIST(c, walk) ((walk) ? OB_SIZE_CLASSES + (size_t)(c) : (size_t)(c))
-#define HP_FREE_TAG 0xF5EEu
+#define HP_FREE_TAG 0xF500u /* 0xF5000000: one ORR immediate on Thumb-2 */
 #define HP_POISON 0xDBu
 #define HP_POISON32 0xDBDBDBDBu
+
+/* The next-offset of free block b (the low half of its first word, P4). */
+typedef uint16_t __attribute__((may_alias)) hp_half;
+static inline uint32_t hp_block_next(const char *b)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return *(const hp_half *)b;
+#else
+    return *(const uint32_t *)b & 0xFFFFu;
+#endif
+}
 
 #define HP_CLASS_SIZE(c) ((size_t)((c) + 1u) * 8u)
 #define HP_CAPACITY(c) ((OB_POOL_SIZE - HP_POOL_HDR) / HP_CLASS_SIZE(c))
@@ -207,12 +218,17 @@ typedef struct hp_ctr {
 } hp_ctr;
 
 struct ob_heap {
+    /* first, so that a class's list is one load from the handle */
+    hp_pool *usedpools[2 * OB_SIZE_CLASSES]; /* normal, then walkable (W1) */
     uint32_t magic;
     uint32_t nslots;
     char *base;       /* start of the managed range (the handle is here) */
     char *raw;        /* first extent */
     char *end;        /* end of the range */
     uintptr_t slot0;  /* arena-aligned address of slot 0 (<= base) */
+    /* (uintptr_t)slots - (slot0 / OB_ARENA_SIZE) * sizeof(hp_arena): the
+     * entry of address p is at sbias + (p / OB_ARENA_SIZE) * sizeof(hp_arena) */
+    uintptr_t sbias;
     size_t max_large; /* the largest request the range could ever serve */
 
     size_t fast_classes; /* OB_SIZE_CLASSES; 0 while failures are injected (slow path) */
@@ -226,7 +242,6 @@ struct ob_heap {
     hp_arena *usable;        /* the usable arenas (A2) */
     hp_arena *spare;         /* A3 */
     hp_arena *fhead, *ftail; /* the free slots (F1) */
-    hp_pool *usedpools[2 * OB_SIZE_CLASSES]; /* normal, then walkable (W1) */
     hp_arena *lasta[OB_POOLS_PER_ARENA + 1];
     hp_free *bins[HP_BINS];
     uint32_t binmask;
@@ -269,15 +284,15 @@ static inline void hp_held_add(ob_heap *h, size_t s)
 /* An allocation of s bytes for a request of n. */
 static inline void hp_account(ob_heap *h, size_t n, size_t s)
 {
-    hp_ctr t = h->ctr;
-    t.slack -= (ptrdiff_t)s;
-    t.requested_total += n;
-    t.held_total += s;
-    h->ctr = t;
-    if (__builtin_expect(t.slack < 0, 0)) {
-        h->peak -= (size_t)t.slack;
-        h->ctr.slack = 0;
+    ptrdiff_t sl = h->ctr.slack - (ptrdiff_t)s;
+    size_t rq = h->ctr.requested_total + n, ht = h->ctr.held_total + s;
+    if (__builtin_expect(sl < 0, 0)) {
+        h->peak -= (size_t)sl;
+        sl = 0;
     }
+    h->ctr.slack = sl;
+    h->ctr.requested_total = rq;
+    h->ctr.held_total = ht;
 }
 static inline void hp_held_sub(ob_heap *h, size_t s)
 {
@@ -285,7 +300,7 @@ static inline void hp_held_sub(ob_heap *h, size_t s)
 }
 static inline hp_arena *hp_slot(const ob_heap *h, const void *p)
 {
-    return (hp_arena *)&h->slots[((uintptr_t)p - h->slot0) / OB_ARENA_SIZE];
+    return (hp_arena *)(h->sbias + (uintptr_t)p / OB_ARENA_SIZE * sizeof(hp_arena));
 }
 static inline char *hp_arena_addr(const ob_heap *h, const hp_arena *a)
 {
