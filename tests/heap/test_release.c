@@ -32,7 +32,7 @@
 #define ob_heap_walk_begin rel_heap_walk_begin
 #define ob_heap_walk_end rel_heap_walk_end
 #define ob_heap_walk_epoch rel_heap_walk_epoch
-#define ob_heap_walk_fill rel_heap_walk_fill
+#define ob_heap_walk_span rel_heap_walk_span
 #define ob_heap_walk_next_ rel_heap_walk_next_
 #define ob_heap_walk_next rel_heap_walk_next
 #define ob_heap_walk_rewind rel_heap_walk_rewind
