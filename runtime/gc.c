@@ -222,8 +222,8 @@ static uint32_t visit_work;
  * of the table [0, ysend) as it was when the collection started, and
  * (collections of generation 1 and up) tracked old objects of the
  * collected generations. Objects made since are young with an index past
- * ysend, or (table full) old: those may join, as INIT's walk used to take
- * them, with their count at that moment. */
+ * ysend (never), or, while the table is full, old: those may join like any
+ * old object, with their count at that moment (docs/gc.md). */
 static inline int joins(uint32_t v)
 {
     if (v & GW_YOUNG)
@@ -960,7 +960,7 @@ static void end_collection(void)
         OB_PANIC("gc: members left in the set at the end of a collection");
 #endif
     gc.survivors = gc.left - gc.unpromoted;
-    /* The young part of the table is all holes or promoted now: move the
+    /* The young part of the table is all holes now (CLEAR took it apart): move the
      * objects made during the collection down into it. */
     uint32_t nnew = gc.yn - gc.ysend;
     uint32_t moves = nnew < gc.ysend ? nnew : gc.ysend;
