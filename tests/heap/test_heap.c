@@ -17,40 +17,8 @@
 #include "ob_hooks.h"
 #include "t.h"
 
-/* ---- memory for test heaps ---- */
-
-#ifdef OB_HOST
-static _Alignas(OB_ARENA_SIZE) unsigned char host_mem[1024 * 1024];
-#endif
-
-static unsigned char *region(size_t *size)
-{
-#ifdef OB_HOST
-    *size = sizeof host_mem;
-    return host_mem;
-#else
-    const k_board_info *b = k_board();
-    *size = (size_t)(b->heap_end - b->heap_start);
-    return (unsigned char *)b->heap_start;
-#endif
-}
-
-/* A fresh heap over at most `want` bytes of the test region. */
-static ob_heap *fresh(size_t want)
-{
-    size_t avail;
-    unsigned char *m = region(&avail);
-    ob_heap *h = ob_heap_init(m, want < avail ? want : avail);
-    T_ASSERT(h != NULL);
-    return h;
-}
-
-#define CHECK(h)                                                               \
-    do {                                                                       \
-        const char *m_ = ob_heap_check(h);                                    \
-        if (m_)                                                                \
-            t_fail(__FILE__, __LINE__, "heap check: %s", m_);                  \
-    } while (0)
+/* ---- memory for test heaps: heap_t.h ---- */
+#include "heap_t.h"
 
 static ob_heap_stats st_a, st_b; /* static: small stacks */
 

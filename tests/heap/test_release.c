@@ -59,31 +59,8 @@
 
 _Static_assert(!OB_CHECKED, "this file tests the release heap");
 
-#ifdef OB_HOST
-static _Alignas(OB_ARENA_SIZE) unsigned char host_mem[256 * 1024];
-#endif
-
-static ob_heap *fresh(size_t want)
-{
-#ifdef OB_HOST
-    size_t avail = sizeof host_mem;
-    unsigned char *m = host_mem;
-#else
-    const k_board_info *b = k_board();
-    size_t avail = (size_t)(b->heap_end - b->heap_start);
-    unsigned char *m = (unsigned char *)b->heap_start;
-#endif
-    ob_heap *h = ob_heap_init(m, want < avail ? want : avail);
-    T_ASSERT(h != NULL);
-    return h;
-}
-
-#define CHECK(h)                                                               \
-    do {                                                                       \
-        const char *m_ = ob_heap_check(h);                                    \
-        if (m_)                                                                \
-            t_fail(__FILE__, __LINE__, "heap check: %s", m_);                  \
-    } while (0)
+#define HEAP_T_HOST_BYTES (256u * 1024u)
+#include "heap_t.h"
 
 static ob_heap_stats st;
 

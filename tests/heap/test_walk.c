@@ -16,28 +16,8 @@
 #include "ob_heap.h"
 #include "t.h"
 
-#ifdef OB_HOST
-static _Alignas(OB_ARENA_SIZE) unsigned char host_mem[512 * 1024];
-#endif
-
-static ob_heap *fresh(void)
-{
-#ifdef OB_HOST
-    ob_heap *h = ob_heap_init(host_mem, sizeof host_mem);
-#else
-    const k_board_info *b = k_board();
-    ob_heap *h = ob_heap_init((void *)b->heap_start, (size_t)(b->heap_end - b->heap_start));
-#endif
-    T_ASSERT(h != NULL);
-    return h;
-}
-
-#define CHECK(h)                                                               \
-    do {                                                                       \
-        const char *m_ = ob_heap_check(h);                                    \
-        if (m_)                                                                \
-            t_fail(__FILE__, __LINE__, "heap check: %s", m_);                  \
-    } while (0)
+#define HEAP_T_HOST_BYTES (512u * 1024u)
+#include "heap_t.h"
 
 #define FLAG 2u
 static void set_id(void *p, uint32_t id, int flag)
@@ -96,7 +76,7 @@ static void *spanned[NB];
 
 static void test_span_in_walk_order(void)
 {
-    ob_heap *h = fresh();
+    ob_heap *h = fresh(SIZE_MAX);
     for (uint32_t i = 0; i < NB; i++) {
         blk[i] = ob_heap_alloc_walkable(h, size_for(i));
         T_ASSERT(blk[i] != NULL);
@@ -153,7 +133,7 @@ static void test_span_in_walk_order(void)
 
 static void test_span_rewind(void)
 {
-    ob_heap *h = fresh();
+    ob_heap *h = fresh(SIZE_MAX);
     for (uint32_t i = 0; i < NB; i++) {
         blk[i] = ob_heap_alloc_walkable(h, 16);
         T_ASSERT(blk[i] != NULL);
@@ -192,7 +172,7 @@ static void test_span_rewind(void)
 
 static void test_epoch_moves_when_a_pool_empties(void)
 {
-    ob_heap *h = fresh();
+    ob_heap *h = fresh(SIZE_MAX);
     const uint32_t *ep = ob_heap_walk_epoch(h);
     uint32_t e0 = *ep;
     void *a = ob_heap_alloc_walkable(h, 32), *b = ob_heap_alloc_walkable(h, 32);
@@ -217,7 +197,7 @@ static void test_epoch_moves_when_a_pool_empties(void)
 static uint8_t alive_whole[NB], born[NB];
 static void test_random_spans_against_shadow(void)
 {
-    ob_heap *h = fresh();
+    ob_heap *h = fresh(SIZE_MAX);
     const uint32_t *ep = ob_heap_walk_epoch(h);
     t_rng r = t_rng_make(t_seed());
     uint32_t rounds = 30u * t_scale();
