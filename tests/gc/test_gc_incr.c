@@ -43,27 +43,15 @@ static int node_traverse(ob_object *o, ob_visit_fn visit, void *arg)
 static void node_clear(ob_object *o);
 static void node_finalize(ob_object *o);
 
-static const ob_type node_type = {
-    .magic = OB_TYPE_MAGIC,
-    .name = "node",
-    .basicsize = sizeof(node),
-    .flags = OB_TF_GC,
-    .dealloc = node_dealloc,
-    .traverse = node_traverse,
-    .clear = node_clear,
-    .finalize = node_finalize,
-};
+#define NODE_TYPE_FIELDS                                                       \
+    .magic = OB_TYPE_MAGIC, .name = "node", .basicsize = sizeof(node), .flags = OB_TF_GC, \
+    .dealloc = node_dealloc, .traverse = node_traverse, .clear = node_clear,  \
+    .finalize = node_finalize
+static const ob_type node_type = { NODE_TYPE_FIELDS };
 /* The same with its slots described as the collector's reference layout:
  * followed by its inline loops instead of traverse. Odd ids use it. */
 static const ob_type node_fast_type = {
-    .magic = OB_TYPE_MAGIC,
-    .name = "node",
-    .basicsize = sizeof(node),
-    .flags = OB_TF_GC,
-    .dealloc = node_dealloc,
-    .traverse = node_traverse,
-    .clear = node_clear,
-    .finalize = node_finalize,
+    NODE_TYPE_FIELDS,
     .refs_at = offsetof(node, slot),
     .refs_n = NSLOT,
 };
