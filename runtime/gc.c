@@ -26,9 +26,11 @@
  *            member, or touched by the barrier
  *   CNTED    garbage already counted as collected (CLEAR)
  *   YOUNG    it has a slot in the young table (young idx)
- *   refs     during a collection: its count minus references from S;
- *            4095 means "in the big table" (OB_GC_BIG exact 32-bit
- *            figures for heavily referenced members)
+ *   refs     during a collection: the references from members S met so
+ *            far (0 outside a collection); its count minus refs is what
+ *            holds it from outside S. 4095 means "in the big table"
+ *            (OB_GC_BIG exact 32-bit figures for heavily referenced
+ *            members)
  */
 #include <string.h>
 
@@ -91,9 +93,10 @@ static struct {
     ob_object *stack[OB_GC_MARK_STACK];
     uint32_t sp;
 
-    /* Members whose count did not fit the 12-bit refs field: their exact
-     * figure lives here (refs field = GW_REFS_MAX says "look here"). A
-     * member that finds the table full is kept for this collection. */
+    /* Members with more references from S than the 12-bit refs field
+     * holds: their exact figure lives here (refs field = GW_REFS_MAX says
+     * "look here"). A member that finds the table full is kept alive for
+     * this collection. */
     struct {
         ob_object *o;
         uint32_t refs;
@@ -231,54 +234,73 @@ static inline int joins(uint32_t v)
     return (v & GW_TRACKED) && GEN(v) < gc.jlim;
 }
 
-/* o joins the set (its snapshot): refs = its count, the barrier on.
- * Returns its new gc word. */
-static HOT_INLINE uint32_t join(ob_object *o, uint32_t *w, uint32_t v)
+/* o joins the set (its snapshot): the barrier on, from here every change
+ * of its count or of its holders touches it. Its refs field is 0 (it is
+ * outside a collection) and counts the references from members met from
+ * now on. rc: o's count word. Returns its new gc word. */
+static HOT_INLINE uint32_t join(ob_object *o, uint32_t *w, uint32_t v, uintptr_t rc)
 {
-    uintptr_t rc = o->ob_rc, c = rc >> OB_RC_SHIFT;
-    uint32_t refs = c >= GW_REFS_MAX ? GW_REFS_MAX : (uint32_t)c;
-    if ((rc & OB_F_WEAKREFD) || (o->ob_type->finalize && !(rc & OB_F_FINALIZED)))
+    if (rc & (OB_F_WEAKREFD | OB_F_FINPEND))
         gc.special++;
-    if (refs == GW_REFS_MAX && gc.nbig < OB_GC_BIG) {
-        gc.big[gc.nbig].o = o;
-        gc.big[gc.nbig].refs = (uint32_t)c;
-        gc.nbig++;
-    }
-    /* MARK, COUNTED and refs are 0 in a word that is not in a set (promote
-     * and forget leave them so) */
-    v |= GW_INSET | (refs << GW_REFS_SHIFT);
-    *w = v;
     o->ob_rc = rc | OB_F_BARRIER;
+    v |= GW_INSET;
+    *w = v;
     gc.joined++;
     return v;
 }
 
+/* One more reference from S to the member r (gc word v at w), when refs
+ * is at 4094 or the big table's. */
+static void count_big(ob_object *r, uint32_t *w, uint32_t v)
+{
+    if (REFS(v) == GW_REFS_MAX) {
+        for (uint32_t i = 0; i < gc.nbig; i++)
+            if (gc.big[i].o == r) {
+                gc.big[i].refs++;
+                return;
+            }
+        return;
+    }
+    if (gc.nbig < OB_GC_BIG) {
+        gc.big[gc.nbig].o = r;
+        gc.big[gc.nbig].refs = GW_REFS_MAX;
+        gc.nbig++;
+        *w = v | (GW_REFS_MAX << GW_REFS_SHIFT);
+    } else {
+        *w = v | GW_MARK; /* no room to count: alive this time */
+    }
+}
+
 /* SUBTRACT: one reference from a member to r (which joins first when it
- * may and has not yet). */
+ * may and has not yet): counted in r's refs. */
 static inline void subtract_one(ob_object *r)
 {
-    if (!is_container(r))
+    if (r == NULL || ob_is_small(r))
+        return;
+    uintptr_t rc = r->ob_rc;
+    if (!(rc & OB_F_GCWORD))
         return;
     uint32_t *w = gw_of(r);
     uint32_t v = *w;
     if (!(v & GW_INSET)) {
         if (!joins(v))
             return;
-        v = join(r, w, v);
+        v = join(r, w, v, rc);
     }
-    uint32_t refs = REFS(v);
-    if (refs - 1u < GW_REFS_MAX - 1u) { /* 1 .. 4094 */
-        *w = v - (1u << GW_REFS_SHIFT);
-        return;
-    }
-    if (refs == 0)
-        return;
-    for (uint32_t i = 0; i < gc.nbig; i++)
-        if (gc.big[i].o == r) {
-            if (gc.big[i].refs)
-                gc.big[i].refs--;
-            break;
-        }
+    if (v < ((GW_REFS_MAX - 1u) << GW_REFS_SHIFT)) /* refs 0 .. 4093 */
+        *w = v + (1u << GW_REFS_SHIFT);
+    else
+        count_big(r, w, v);
+}
+
+/* MARK: does a member not marked have holders outside S? Its count now is
+ * its count at its snapshot (it is untouched); refs counted those in S. */
+static inline int held_from_outside(ob_object *o, uint32_t v)
+{
+    uint32_t c = (uint32_t)(o->ob_rc >> OB_RC_SHIFT), refs = REFS(v);
+    /* a member of the big table was settled when SUBTRACT ended (MARK set
+     * or not): its field says nothing */
+    return c > refs && refs != GW_REFS_MAX;
 }
 
 static void push_grey(ob_object *o)
@@ -369,9 +391,10 @@ static inline void promote(ob_object *o, uint32_t *w)
     promote_slow(o, w, v);
 }
 
-/* Scans o: greys what it references, and o, alive, leaves the set at once
- * (promoted). */
-static HOT_INLINE void scan(ob_object *o, uint32_t *w, uint32_t *work)
+/* Scans o: greys what it references (marked and pushed), and o, alive,
+ * leaves the set at once (promoted). Returns the work: the references
+ * looked at. */
+static HOT_INLINE uint32_t scan(ob_object *o, uint32_t *w)
 {
     ob_object **p;
     uint32_t n;
@@ -391,14 +414,14 @@ static HOT_INLINE void scan(ob_object *o, uint32_t *w, uint32_t *work)
                 gc.rescan = 1;
         }
         gc.sp = sp;
-        *work += 1 + n;
     } else {
         visit_work = 0;
         if (o->ob_type->traverse)
             o->ob_type->traverse(o, visit_mark, NULL);
-        *work += 1 + visit_work;
+        n = visit_work;
     }
     promote(o, w);
+    return n;
 }
 
 /* ---- the barrier --------------------------------------------------------------------- */
@@ -419,6 +442,17 @@ void ob_gc_touch_(ob_object *o)
     *w |= GW_MARK;
     if (gc.phase >= OB_GC_MARK && gc.phase <= OB_GC_REMARK)
         push_grey(o);
+}
+
+/* A holder let go of o (under the barrier, still alive). Until the
+ * decision o's count is one side of its sum (count - refs = holders from
+ * outside S): a drop is a change of holders like any other, and touches
+ * it. After the decision, losing a holder never makes anything reachable
+ * (finalizers and CLEAR drop references to garbage all the time). */
+void ob_gc_dropped_(ob_object *o)
+{
+    if (gc.phase == OB_GC_SUBTRACT || gc.phase == OB_GC_MARK)
+        ob_gc_touch_(o);
 }
 
 static inline int doomed(uint32_t w)
@@ -567,12 +601,24 @@ static void begin(int generation)
 
 /* What a phase does to one entry: a young slot's object, or a heap block
  * whose gc word passed the phase's filter. It looks at the word itself
- * (young entries are not filtered) and adds the work it did. */
-typedef void (*member_fn)(uint32_t *w, uint32_t *wk, uint32_t budget);
+ * (young entries are not filtered) and returns the work it did beyond the
+ * entry's own unit; left: the units left in the step before the entry. */
+typedef uint32_t (*member_fn)(uint32_t *w, int32_t left);
 
 /* Units for blocks the walk passes over without a look: one per 2^7 bytes
  * (a few blocks; a look is a load and a test). */
 #define PASS_SHIFT 7u
+/* The most units one run of blocks is given at once (a run that spends
+ * them ends early; the step goes on with the next): keeps the limits of a
+ * run from overflowing an address. */
+#define RUN_UNITS_MAX 0xFFFFu
+
+/* The units a step has left, as a member function takes them. */
+static inline int32_t units_left(uint32_t budget, uint32_t wk)
+{
+    uint32_t d = budget - wk;
+    return d > (uint32_t)INT32_MAX ? INT32_MAX : (int32_t)d;
+}
 
 /* Goes on through the set from the cursor, calling fn on each entry, until
  * the budget is spent (after one entry at least) or the cursor is at its
@@ -614,7 +660,7 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
                         gc.young[i] = NULL;
                         *w &= ~(GW_YOUNG | GW_IDX_MASK);
                     }
-                    fn(w, &wk, budget);
+                    wk += fn(w, units_left(budget, wk));
                 }
                 continue;
             }
@@ -630,41 +676,35 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
             cursor_done(&wk);
             break;
         }
-        /* Blocks passed over are charged by the bytes they span, a unit
-         * per 2^PASS_SHIFT, as a whole at the end; a stretch of them is
-         * never longer than the budget allows. */
+        /* The run's budget: `room` units for the entries' work and the
+         * blocks passed over, charged by the bytes they span, a unit per
+         * 2^PASS_SHIFT. A stretch of passed blocks is never longer than the
+         * room; each entry takes its work off `left`, and the run ends when
+         * what is left no longer covers the bytes passed. */
         const uint32_t epoch = *gc.epochp;
         const uintptr_t start = b;
+        uint32_t room = budget - wk;
+        if (room > RUN_UNITS_MAX)
+            room = RUN_UNITS_MAX;
         uintptr_t lim = end;
-        uint32_t left = budget > wk ? budget - wk : 1u;
-        if (left < (end - b) >> PASS_SHIFT) {
-            uintptr_t bytes = (uintptr_t)left << PASS_SHIFT;
+        if (room < (end - b) >> PASS_SHIFT) {
+            uintptr_t bytes = (uintptr_t)room << PASS_SHIFT;
             lim = b + (bytes > step ? bytes : step);
         }
-        uintptr_t last = 0; /* where to go on from, when the run is left early */
+        int32_t left = (int32_t)room;
         for (;;) {
             while (b < lim && (*(const uint32_t *)b & mask) != want)
                 b += step;
-            if (b >= lim) {
-                if (b < end) {
-                    wk++; /* the budget ended the stretch */
-                    last = b - step;
-                }
+            if (b >= lim)
                 break;
-            }
-            wk++;
-            fn((uint32_t *)b, &wk, budget);
-            if (wk + ((b - start) >> PASS_SHIFT) >= budget || (frees && *gc.epochp != epoch)) {
-                if (b + step < end)
-                    last = b;
-                b += step;
-                break;
-            }
+            left -= 1 + (int32_t)fn((uint32_t *)b, left);
             b += step;
+            if (left <= (int32_t)((b - start) >> PASS_SHIFT) || (frees && *gc.epochp != epoch))
+                break;
         }
-        wk += (uint32_t)((b - start) >> PASS_SHIFT);
-        if (last)
-            ob_heap_walk_rewind(&gc.walk, (void *)last);
+        wk += (uint32_t)((int32_t)room - left) + (uint32_t)((b - start) >> PASS_SHIFT);
+        if (b < end) /* left inside the run: go on from b next time */
+            ob_heap_walk_rewind(&gc.walk, (void *)(b - step));
     }
     *work = wk;
 }
@@ -690,17 +730,17 @@ static void ph_init(uint32_t *work, uint32_t budget)
     set_phase(OB_GC_SUBTRACT);
 }
 
-static HOT_INLINE void subtract_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static HOT_INLINE uint32_t subtract_member(uint32_t *w, int32_t left)
 {
-    (void)budget;
+    (void)left;
     uint32_t v = *w, j0 = gc.joined;
     if (!(v & GW_INSET)) {
         if (!joins(v))
-            return;
-        join(obj_of(w), w, v);
+            return 0;
+        join(obj_of(w), w, v, obj_of(w)->ob_rc);
     }
-    *wk += subtract_refs(obj_of(w));
-    *wk += gc.joined - j0; /* a unit more for each object that joined */
+    uint32_t n = subtract_refs(obj_of(w));
+    return n + (gc.joined - j0); /* a unit more for each object that joined */
 }
 
 static void ph_subtract(uint32_t *work, uint32_t budget)
@@ -710,11 +750,11 @@ static void ph_subtract(uint32_t *work, uint32_t budget)
     const uint32_t mask = GW_TRACKED | (gc.jlim == 2u ? (2u << GW_GEN_SHIFT) : 0u);
     each_member(work, budget, mask, GW_TRACKED, 0, 0, subtract_member);
     if (gc.part == 2) {
-        /* the heavily referenced members: referenced from outside or not */
+        /* the heavily referenced members: held from outside or not */
         for (uint32_t i = 0; i < gc.nbig; i++) {
-            uint32_t *w = gw_of(gc.big[i].o);
-            uint32_t r = gc.big[i].refs ? 1u : 0u;
-            *w = (*w & ~(GW_REFS_MAX << GW_REFS_SHIFT)) | (r << GW_REFS_SHIFT);
+            ob_object *o = gc.big[i].o;
+            if ((o->ob_rc >> OB_RC_SHIFT) > gc.big[i].refs)
+                *gw_of(o) |= GW_MARK;
         }
         gc.nbig = 0;
         set_phase(OB_GC_MARK);
@@ -722,15 +762,18 @@ static void ph_subtract(uint32_t *work, uint32_t budget)
     }
 }
 
-/* Scans what the grey stack holds. */
-static void drain(uint32_t *work, uint32_t budget)
+/* Scans what the grey stack holds until `left` units are spent; returns
+ * the units spent. */
+static uint32_t drain(int32_t left)
 {
-    while (gc.sp > 0 && *work < budget) {
+    uint32_t wk = 0;
+    while (gc.sp > 0 && (int32_t)wk < left) {
         ob_object *o = gc.stack[--gc.sp];
         uint32_t *w = gw_of(o);
         if (*w & GW_INSET)
-            scan(o, w, work);
+            wk += 1 + scan(o, w);
     }
+    return wk;
 }
 
 /* MARK and REMARK: drain the grey stack, walk the set for roots (objects
@@ -739,13 +782,15 @@ static void drain(uint32_t *work, uint32_t budget)
  * set and not marked is garbage from this instant (an O(1) phase change). */
 /* A root (referenced from outside) or touched member: scanned, and what
  * it greyed first (the stack stays small). */
-static HOT_INLINE void mark_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static HOT_INLINE uint32_t mark_member(uint32_t *w, int32_t left)
 {
     uint32_t v = *w;
-    if ((v & GW_INSET) && ((v & GW_MARK) || REFS(v) > 0)) {
-        scan(obj_of(w), w, wk);
-        drain(wk, budget);
-    }
+    if (!(v & GW_INSET) || (!(v & GW_MARK) && !held_from_outside(obj_of(w), v)))
+        return 0;
+    uint32_t n = scan(obj_of(w), w);
+    if (gc.sp > 0)
+        n += drain(left - 1 - (int32_t)n);
+    return n;
 }
 
 static void ph_mark(uint32_t *work, uint32_t budget, int remark)
@@ -753,7 +798,7 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
     uint32_t wk = *work;
     while (wk < budget) {
         if (gc.sp > 0) {
-            drain(&wk, budget);
+            wk += drain(units_left(budget, wk));
             continue;
         }
         if (gc.part == 2) {
@@ -796,7 +841,7 @@ static uint32_t run_finalizer(ob_object *o)
         return 0;
     /* PEP 442: once per object, kept alive while it runs. The collector's
      * own reference is not a touch. */
-    o->ob_rc = (o->ob_rc | OB_F_FINALIZED) + OB_RC_ONE;
+    o->ob_rc = ((o->ob_rc | OB_F_FINALIZED) & ~OB_F_FINPEND) + OB_RC_ONE;
     o->ob_type->finalize(o);
     ob_decref(o);
     return 16;
@@ -804,18 +849,16 @@ static uint32_t run_finalizer(ob_object *o)
 
 /* WEAKREFS and FINALIZE, on each garbage member. They run firmware code
  * (callbacks, finalizers), which may free: each_member checks. */
-static void weakrefs_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static uint32_t weakrefs_member(uint32_t *w, int32_t left)
 {
-    (void)budget;
-    if (doomed_entry(w))
-        *wk += clear_weakrefs(obj_of(w));
+    (void)left;
+    return doomed_entry(w) ? clear_weakrefs(obj_of(w)) : 0;
 }
 
-static void finalize_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static uint32_t finalize_member(uint32_t *w, int32_t left)
 {
-    (void)budget;
-    if (doomed_entry(w))
-        *wk += run_finalizer(obj_of(w));
+    (void)left;
+    return doomed_entry(w) ? run_finalizer(obj_of(w)) : 0;
 }
 
 static void ph_weakrefs(uint32_t *work, uint32_t budget)
@@ -929,13 +972,15 @@ static void clear_one(ob_object *o, uint32_t *w, uint32_t *work)
     }
 }
 
-static void clear_member(uint32_t *w, uint32_t *wk, uint32_t budget)
+static uint32_t clear_member(uint32_t *w, int32_t left)
 {
-    (void)budget;
+    (void)left;
+    uint32_t wk = 0;
     if ((*w & (GW_TAG | GW_INSET)) == (GW_TAG | GW_INSET)) {
-        clear_one(obj_of(w), w, wk);
-        *wk += 2;
+        clear_one(obj_of(w), w, &wk);
+        wk += 2;
     }
+    return wk;
 }
 
 static void ph_clear(uint32_t *work, uint32_t budget)

@@ -204,7 +204,7 @@ ob_object *ob_object_alloc(const ob_type *t, size_t nitems)
         return NULL;
     memset(b, 0, n);
     ob_object *o = (ob_object *)(void *)(b + pre);
-    o->ob_rc = pre ? OB_RC_ONE | OB_F_GCWORD : OB_RC_ONE;
+    o->ob_rc = pre ? OB_RC_ONE | OB_F_GCWORD | (t->finalize ? OB_F_FINPEND : 0u) : OB_RC_ONE;
     o->ob_type = t;
     rt.st.objects++;
     if (pre)
@@ -266,6 +266,8 @@ void ob_decref_slow_(ob_object *o)
     o->ob_rc -= OB_RC_ONE;
     if (o->ob_rc < OB_RC_ONE)
         ob_dealloc_(o);
+    else if (o->ob_rc & OB_F_BARRIER)
+        ob_gc_dropped_(o); /* a holder let go of an object being collected */
 }
 
 /* ---- deallocation -------------------------------------------------------- */
@@ -294,7 +296,7 @@ static void free_one(ob_object *o)
     const ob_type *t = o->ob_type;
     if (t->finalize && !(o->ob_rc & OB_F_FINALIZED)) {
         /* PEP 442: once per object; alive (count 1) while it runs. */
-        o->ob_rc = (o->ob_rc & OB_RC_FLAGS) | OB_F_FINALIZED | OB_RC_ONE;
+        o->ob_rc = ((o->ob_rc & OB_RC_FLAGS) & ~OB_F_FINPEND) | OB_F_FINALIZED | OB_RC_ONE;
         t->finalize(o);
         o->ob_rc -= OB_RC_ONE;
         if (o->ob_rc >= OB_RC_ONE)

@@ -198,6 +198,7 @@ void ob_gc_fini_(void);
 void ob_gc_tracked_new_(ob_object *o); /* a GC object was just allocated */
 void ob_gc_forget_(ob_object *o);      /* a GC object is being freed */
 void ob_gc_touch_(ob_object *o);       /* barrier: o (under barrier) gained a holder */
+void ob_gc_dropped_(ob_object *o);     /* barrier: o (under barrier) lost one, lives */
 int ob_gc_is_doomed_(ob_object *o);    /* o is garbage the collector decided on */
 int ob_gc_weak_gone_(ob_object *o);    /* a weak reference to o reads as dead */
 void ob_gc_weakref_made_(ob_object *o); /* weakref.c: o (under barrier) got one */

@@ -14,8 +14,9 @@
  *   flags (bits 0..7):
  *     bit 0  OB_F_IMMORTAL  never counted, never freed (may live in flash)
  *     bit 1  OB_F_BARRIER   the collector is examining the object (it is in
- *                           the collected set): increments and hand-outs
- *                           take the slow path and tell the collector
+ *                           the collected set): increments, decrements and
+ *                           hand-outs take the slow path and tell the
+ *                           collector
  *     bit 2  OB_F_FINALIZED the type's finalizer has run (PEP 442: once)
  *     bit 3  OB_F_WEAKREFD  weak references to this object may exist
  *     bit 4  OB_F_TYPE1     type-specific (str: interned)
@@ -24,7 +25,9 @@
  *                           container on the heap): the collector's test
  *                           "is this a container it may look at" is one
  *                           load of the count word, not two of the type
- *     bit 7  OB_F_GC1       reserved
+ *     bit 7  OB_F_FINPEND   a container whose type has a finalizer that
+ *                           has not run yet (set when it is made: a type's
+ *                           finalize is fixed before its first object)
  *
  *   The count holds the number of owned references. One mask test,
  *   (ob_rc & OB_F_SLOW), sends immortal objects and objects the collector
@@ -87,7 +90,7 @@ typedef struct ob_object {
 #define OB_F_TYPE1 ((uintptr_t)1u << 4)
 #define OB_F_TYPE2 ((uintptr_t)1u << 5)
 #define OB_F_GCWORD ((uintptr_t)1u << 6)
-#define OB_F_GC1 ((uintptr_t)1u << 7)
+#define OB_F_FINPEND ((uintptr_t)1u << 7)
 #define OB_F_SLOW (OB_F_IMMORTAL | OB_F_BARRIER)
 #define OB_RC_SHIFT 8
 #define OB_RC_ONE ((uintptr_t)1u << OB_RC_SHIFT)

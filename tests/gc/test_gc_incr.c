@@ -446,13 +446,14 @@ enum mutation {
     MUT_POP,       /* pop it out of its container (no count change) */
     MUT_MOVE,      /* pop it and append it to a fresh container */
     MUT_DIE,       /* drop the last reference to a non-cyclic structure */
+    MUT_DROP,      /* C held it from before the collection; its container lets go */
     MUT_WEAKREF,   /* dereference a weak reference into garbage */
     MUT_NEW,       /* make new containers pointing into the set */
     MUT_RESURRECT, /* a garbage finalizer resurrects its object */
     MUT_COUNT
 };
 static const char *const mut_names[MUT_COUNT] = {
-    "newref", "pop", "move", "die", "weakref", "new", "resurrect"
+    "newref", "pop", "move", "die", "drop", "weakref", "new", "resurrect"
 };
 
 static ob_object *resurrected_obj;
@@ -505,6 +506,9 @@ static void park_case(ob_gc_phase phase, enum mutation mu)
         ob_clear_ref(&r);
     }
     ob_decref(g); /* g: garbage now */
+    /* MUT_DROP: C's reference to x, taken before the collection (in x's
+     * count at its snapshot, with the holder's and y's) */
+    ob_object *early = mu == MUT_DROP ? ob_newref(x) : NULL;
 
     T_EQ(ob_gc_start(2), 0);
     if (phase != OB_GC_INIT)
@@ -530,6 +534,14 @@ static void park_case(ob_gc_phase phase, enum mutation mu)
         ob_decref(t);
         break;
     }
+    case MUT_DROP:
+        /* the holder's reference was counted as one from the set (from
+         * SUBTRACT on): x now has one holder fewer in the set and in its
+         * count, and C's is all that keeps it */
+        T_EQ(ob_list_set(holder, 0, OB_NONE), 0); /* a decrement, no move */
+        keep = early;
+        early = NULL;
+        break;
     case MUT_DIE:
         ob_clear_ref(&z);
         T_ASSERT(ob_weakref_get(zw) == NULL); /* freed by count at once */
