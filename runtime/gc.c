@@ -672,7 +672,7 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
         }
         uintptr_t b, end;
         uint32_t step;
-        if (!ob_heap_walk_span(gc.heap, &gc.walk, &b, &end, &step, &wk)) {
+        if (!ob_heap_walk_span(gc.heap, &gc.walk, &b, &end, &step, &wk, budget)) {
             cursor_done(&wk);
             break;
         }
@@ -683,7 +683,7 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
          * what is left no longer covers the bytes passed. */
         const uint32_t epoch = *gc.epochp;
         const uintptr_t start = b;
-        uint32_t room = budget - wk;
+        uint32_t room = budget > wk ? budget - wk : 1u; /* finding the run may have spent it */
         if (room > RUN_UNITS_MAX)
             room = RUN_UNITS_MAX;
         uintptr_t lim = end;

@@ -870,8 +870,12 @@ void ob_heap_walk_end(ob_heap *h, ob_heap_walk *w)
 /* The next walkable small block in use above w->pos, in address order.
  * Everything is computed from the address and the current headers: since
  * the last call the block at pos may have been freed, its pool emptied or
- * re-carved for another class or kind, its arena given back. */
-static char *walk_small(const ob_heap *h, ob_heap_walk *w, uint32_t *units)
+ * re-carved for another class or kind, its arena given back. The search
+ * stops between two arena slots once *units reached `limit` (after one slot
+ * at least): *cut is set, and the position is left just before the next
+ * slot. */
+static char *walk_small(const ob_heap *h, ob_heap_walk *w, uint32_t *units, uint32_t limit,
+                        int *cut)
 {
     uintptr_t pos = w->pos;
     size_t s = 0, pi = 0, from = 0; /* slot, pool in it, first offset to look at */
@@ -881,8 +885,18 @@ static char *walk_small(const ob_heap *h, ob_heap_walk *w, uint32_t *units)
         pi = (rel % OB_ARENA_SIZE) / OB_POOL_SIZE;
         from = rel % OB_POOL_SIZE + 1;
     }
+    const size_t s0 = s;
+    *cut = 0;
     for (; s < h->nslots; s++, pi = 0, from = 0) {
         const hp_arena *a = &h->slots[s];
+        if (*units >= limit && s > s0) {
+            /* slot s's first byte: no block starts there (a pool's
+             * header does), so the next search starts with slot s */
+            w->pos = h->slot0 + s * (uintptr_t)OB_ARENA_SIZE;
+            w->end = 0; /* nothing cached */
+            *cut = 1;
+            return NULL;
+        }
         (*units)++;
         if (!a->is_arena)
             continue;
@@ -916,10 +930,11 @@ void *ob_heap_walk_next_(ob_heap *h, ob_heap_walk *w, uint32_t *work)
 {
     uint32_t units = 0;
     char *r = NULL;
+    int cut;
     if (!w->open)
         return NULL;
     if (w->phase == 0) {
-        r = walk_small(h, w, &units);
+        r = walk_small(h, w, &units, UINT32_MAX, &cut);
         if (!r) {
             w->phase = 1;
             w->pos = 0; /* no fast path in the large phase */
@@ -941,17 +956,23 @@ void *ob_heap_walk_next_(ob_heap *h, ob_heap_walk *w, uint32_t *work)
 }
 
 int ob_heap_walk_span(ob_heap *h, ob_heap_walk *w, uintptr_t *lo, uintptr_t *hi, uint32_t *step,
-                      uint32_t *work)
+                      uint32_t *work, uint32_t limit)
 {
     if (!w->open)
         return 0;
     if (w->phase == 0) {
         uintptr_t b = w->pos;
         char *r = NULL;
+        int cut = 0;
         if (b && w->epoch == h->walk_epoch && b + w->size < w->end)
             r = (char *)(b + w->size); /* the rest of the cached pool (W5) */
         else
-            r = walk_small(h, w, work);
+            r = walk_small(h, w, work, limit, &cut);
+        if (cut) { /* an empty run: the search goes on at the next call */
+            *lo = *hi = w->pos;
+            *step = 1;
+            return 1;
+        }
         if (r) {
             *lo = (uintptr_t)r;
             *hi = w->end;

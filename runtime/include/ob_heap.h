@@ -204,10 +204,13 @@ static inline void *ob_heap_walk_next(ob_heap *h, ob_heap_walk *w, uint32_t *wor
  * calls ob_heap_walk_rewind(w, the last block it dealt with). While it goes
  * through the run, the run stays valid as long as the walk epoch does not
  * change (a block freed meanwhile reads as free; one allocated again is
- * whatever it now holds). *work += blocks and pools passed to find the run.
- * Returns 0 at the end of the walk. */
+ * whatever it now holds). *work += blocks, pools and arena slots passed to
+ * find the run; once *work has reached `limit`, the search stops at the
+ * next arena slot and returns an empty run (*lo == *hi) that a later call
+ * goes on from (a caller with a budget is never held up by a heap of empty
+ * slots). Returns 0 at the end of the walk. */
 int ob_heap_walk_span(ob_heap *h, ob_heap_walk *w, uintptr_t *lo, uintptr_t *hi, uint32_t *step,
-                      uint32_t *work);
+                      uint32_t *work, uint32_t limit);
 /* The heap's walk epoch, bumped whenever a pool empties: a span taken at
  * one epoch is wholly valid (but for blocks freed or made since) while it
  * lasts. */

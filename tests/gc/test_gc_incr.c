@@ -633,6 +633,59 @@ static void test_park_every_phase(void)
     t_printf("# parked in %d phases x %d mutations\n", OB_GC_FINISH - OB_GC_INIT + 1, MUT_COUNT);
 }
 
+/* A step does the work it is given and little more, in every phase and
+ * however the heap lies: over by at most one entry's work (an object with
+ * few references here) and the walk's search for its next run. The
+ * objects: 4-tuples in chains (some blocks freed between them), every 8th
+ * held from C, an old generation the full collection walks. */
+#define BOUNDED_N 1200
+static void test_step_work_bounded(void)
+{
+    obt_begin();
+    ob_gc_disable();
+    static ob_object *held[BOUNDED_N / 8 + 1];
+    size_t nheld = 0;
+    ob_object *prev = OB_NONE, *prev2 = OB_NONE;
+    for (int i = 0; i < BOUNDED_N; i++) {
+        ob_object *gap = ob_list_new(); /* freed below: holes in the pools */
+        ob_object *t = ob_tuple_pack(4, ob_small_from(i), prev, prev2, OB_NONE);
+        T_ASSERT(gap != NULL && t != NULL);
+        ob_decref(gap);
+        if (i % 8 == 0)
+            held[nheld++] = ob_newref(t);
+        ob_decref(prev2);
+        prev2 = prev;
+        prev = t; /* our reference moves on with the chain */
+    }
+    ob_decref(prev);
+    ob_decref(prev2);
+    ob_gc_collect(2); /* all old */
+    static const uint32_t budgets[] = {1, 5, 64, 384};
+    for (size_t k = 0; k < sizeof budgets / sizeof budgets[0]; k++) {
+        uint32_t b = budgets[k], worst = 0, steps = 0;
+        T_EQ(ob_gc_start(2), 0);
+        int more = 1;
+        while (more) {
+            ob_gc_stats s0, s1;
+            ob_gc_get_stats(&s0);
+            more = ob_gc_step(b);
+            ob_gc_get_stats(&s1);
+            uint32_t w = (uint32_t)(s1.total_work - s0.total_work);
+            if (w > worst)
+                worst = w;
+            T_ASSERT(++steps < 1000000u);
+        }
+        t_printf("# budget %lu: %lu steps, most work in one %lu\n", (unsigned long)b,
+                 (unsigned long)steps, (unsigned long)worst);
+        T_LE(worst, b + 48u);
+    }
+    for (size_t i = 0; i < nheld; i++)
+        ob_decref(held[i]);
+    ob_gc_collect(2);
+    ob_gc_enable();
+    obt_end();
+}
+
 /* A young collection in steps while the firmware keeps allocating: the
  * progress rule makes it end, and garbage made meanwhile goes next time. */
 static void test_progress_under_allocation(void)
@@ -835,6 +888,7 @@ static const t_case cases[] = {
     T_CASE(test_tuple_retracked_when_filled),
     T_CASE(test_park_every_phase),
     T_CASE(test_move_at_every_step),
+    T_CASE(test_step_work_bounded),
     T_CASE(test_progress_under_allocation),
     T_CASE(test_random_mutator),
 };

@@ -54,7 +54,7 @@ static int next_span(ob_heap *h, ob_heap_walk *w, void **out, uint32_t n, uint32
 {
     uintptr_t lo, hi;
     uint32_t step, work = 0;
-    if (!ob_heap_walk_span(h, w, &lo, &hi, &step, &work))
+    if (!ob_heap_walk_span(h, w, &lo, &hi, &step, &work, UINT32_MAX))
         return 0;
     T_GT(step, 0);
     T_LT(lo, hi);
@@ -128,6 +128,60 @@ static void test_span_in_walk_order(void)
             blk[i] = NULL;
         }
     ob_heap_free(h, plain);
+    CHECK(h);
+}
+
+/* With a limit already reached, each call looks at one arena slot at most
+ * (its pools, and blocks until one in use), and returns an empty run when
+ * that found nothing: the low slots are free (arenas come from the top),
+ * so a walk starts with a stretch of those. Together the calls give the
+ * same blocks in the same order as a walk without a limit. */
+static void test_search_cut_by_limit(void)
+{
+    ob_heap *h = fresh(SIZE_MAX);
+    for (uint32_t i = 0; i < NB; i++) {
+        blk[i] = ob_heap_alloc_walkable(h, size_for(i));
+        T_ASSERT(blk[i] != NULL);
+        set_id(blk[i], i, 0);
+    }
+    static void *order[NB];
+    ob_heap_walk w;
+    T_EQ(ob_heap_walk_begin(h, &w), 0);
+    uint32_t n = 0, k = 0, empty = 0;
+    void *p;
+    while ((p = ob_heap_walk_next(h, &w, NULL)) != NULL) {
+        T_LT(n, NB);
+        order[n++] = p;
+    }
+    T_EQ(n, NB);
+
+    T_EQ(ob_heap_walk_begin(h, &w), 0);
+    uintptr_t lo, hi;
+    uint32_t step, work = 0;
+    const uint32_t one_slot = 1u + OB_ARENA_SIZE / OB_POOL_SIZE + OB_POOL_SIZE / 8u;
+    for (;;) {
+        uint32_t before = work;
+        if (!ob_heap_walk_span(h, &w, &lo, &hi, &step, &work, work))
+            break;
+        T_LE(work - before, one_slot);
+        if (lo == hi) {
+            empty++;
+            continue;
+        }
+        for (uintptr_t b = lo; b < hi; b += step)
+            if (*(const uint32_t *)b & 1u) {
+                T_LT(k, n);
+                T_EQ_PTR((void *)b, order[k]);
+                k++;
+            }
+    }
+    T_EQ(k, n);
+    T_GT(empty, 0);
+    t_printf("# %lu empty runs before or between the arenas in use\n", (unsigned long)empty);
+    for (uint32_t i = 0; i < NB; i++) {
+        ob_heap_free(h, blk[i]);
+        blk[i] = NULL;
+    }
     CHECK(h);
 }
 
@@ -221,7 +275,7 @@ static void test_random_spans_against_shadow(void)
         T_EQ(ob_heap_walk_begin(h, &w), 0);
         uintptr_t lo, hi;
         uint32_t step, work = 0;
-        while (ob_heap_walk_span(h, &w, &lo, &hi, &step, &work)) {
+        while (ob_heap_walk_span(h, &w, &lo, &hi, &step, &work, UINT32_MAX)) {
             uint32_t e = *ep;
             for (uintptr_t b = lo; b < hi; b += step) {
                 if (*ep != e) {
@@ -276,6 +330,7 @@ int main(void)
 {
     static const t_case cases[] = {
         T_CASE(test_span_in_walk_order),
+        T_CASE(test_search_cut_by_limit),
         T_CASE(test_span_rewind),
         T_CASE(test_epoch_moves_when_a_pool_empties),
         T_CASE(test_random_spans_against_shadow),
