@@ -638,7 +638,11 @@ static void test_park_every_phase(void)
  * few references here) and the walk's search for its next run. The
  * objects: 4-tuples in chains (some blocks freed between them), every 8th
  * held from C, an old generation the full collection walks. */
+#if OB_HEAP_SMALL
+#define BOUNDED_N 96
+#else
 #define BOUNDED_N 1200
+#endif
 static void test_step_work_bounded(void)
 {
     obt_begin();
