@@ -275,11 +275,9 @@ static void count_big(ob_object *r, uint32_t *w, uint32_t v)
  * may and has not yet): counted in r's refs. */
 static inline void subtract_one(ob_object *r)
 {
-    if (r == NULL || ob_is_small(r))
+    if (!is_container(r))
         return;
-    uintptr_t rc = r->ob_rc;
-    if (!(rc & OB_F_GCWORD))
-        return;
+    uintptr_t rc = r->ob_rc; /* the load is_container made */
     uint32_t *w = gw_of(r);
     uint32_t v = *w;
     if (!(v & GW_INSET)) {
@@ -608,11 +606,6 @@ typedef uint32_t (*member_fn)(uint32_t *w, int32_t left);
 /* Units for blocks the walk passes over without a look: one per 2^7 bytes
  * (a few blocks; a look is a load and a test). */
 #define PASS_SHIFT 7u
-/* The most units one run of blocks is given at once (a run that spends
- * them ends early; the step goes on with the next): keeps the limits of a
- * run from overflowing an address. */
-#define RUN_UNITS_MAX 0xFFFFu
-
 /* The units a step has left, as a member function takes them. */
 static inline int32_t units_left(uint32_t budget, uint32_t wk)
 {
@@ -683,15 +676,14 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
          * what is left no longer covers the bytes passed. */
         const uint32_t epoch = *gc.epochp;
         const uintptr_t start = b;
-        uint32_t room = budget > wk ? budget - wk : 1u; /* finding the run may have spent it */
-        if (room > RUN_UNITS_MAX)
-            room = RUN_UNITS_MAX;
+        /* finding the run may have spent the budget: then one unit */
+        const int32_t room = wk < budget ? units_left(budget, wk) : 1;
         uintptr_t lim = end;
-        if (room < (end - b) >> PASS_SHIFT) {
+        if ((uint32_t)room < (end - b) >> PASS_SHIFT) {
             uintptr_t bytes = (uintptr_t)room << PASS_SHIFT;
             lim = b + (bytes > step ? bytes : step);
         }
-        int32_t left = (int32_t)room;
+        int32_t left = room;
         for (;;) {
             while (b < lim && (*(const uint32_t *)b & mask) != want)
                 b += step;
@@ -702,7 +694,7 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
             if (left <= (int32_t)((b - start) >> PASS_SHIFT) || (frees && *gc.epochp != epoch))
                 break;
         }
-        wk += (uint32_t)((int32_t)room - left) + (uint32_t)((b - start) >> PASS_SHIFT);
+        wk += (uint32_t)(room - left) + (uint32_t)((b - start) >> PASS_SHIFT);
         if (b < end) /* left inside the run: go on from b next time */
             ob_heap_walk_rewind(&gc.walk, (void *)(b - step));
     }
