@@ -583,22 +583,10 @@ static __attribute__((noinline)) void *alloc_new_pool(ob_heap *h, size_t c, int 
     return alloc_slow(h, n, walk);
 }
 
-#if !OB_CHECKED
-/* The head pool of list li gives its last block: full, it leaves the list. */
-static __attribute__((noinline)) void *alloc_last(ob_heap *h, hp_pool *pool, size_t li, size_t n)
-{
-    char *b = (char *)pool + pool->freeblock;
-    pool_full(h, pool, li);
-    pool->count++;
-    hp_account(h, n, HP_CLASS_SIZE(pool->cls));
-    return b;
-}
-#endif
-
 /* The fast path: the head pool of the class gives the head of its free
- * list, or carves the next block when that was the last (P2). No call, no
- * loop; the rest (a pool filling up, a class without a pool, large
- * requests, failures) goes out of line. */
+ * list, or carves the next block when that was the last (P2), or fills up
+ * and leaves the list. No call, no loop; the rest (a class without a pool,
+ * large requests, failures) goes out of line. */
 static inline __attribute__((always_inline)) void *alloc_fast(ob_heap *h, size_t n, int walk)
 {
     size_t c = (n - 1) >> 3; /* n == 0 wraps to a huge class */
@@ -616,10 +604,20 @@ static inline __attribute__((always_inline)) void *alloc_fast(ob_heap *h, size_t
         if (next == 0) {
             /* carve the next never-used block, if there is one */
             next = pool->nextoffset;
-            if (HP_UNLIKELY(next > OB_POOL_SIZE - size))
-                return alloc_last(h, pool, li, n);
-            pool->nextoffset = (uint16_t)(next + size);
-            *(uint32_t *)((char *)pool + next) = HP_FREE_TAG << 16; /* P4 */
+            if (HP_LIKELY(next <= OB_POOL_SIZE - size)) {
+                pool->nextoffset = (uint16_t)(next + size);
+                *(uint32_t *)((char *)pool + next) = HP_FREE_TAG << 16; /* P4 */
+            } else {
+                /* that was the pool's last block: full, it leaves the list
+                 * (P2, P3). Inline: with most pools full (many live blocks
+                 * of one class), a free brings a pool back to the head and
+                 * the next allocation fills it again, every time. */
+                hp_pool *nx = pool->next;
+                h->usedpools[li] = nx;
+                if (nx)
+                    nx->prev = NULL;
+                next = 0;
+            }
         }
         pool->freeblock = (uint16_t)next;
         pool->count++;
@@ -672,8 +670,23 @@ static void large_free(ob_heap *h, char *p)
     hp_raw_free(h, x);
 }
 
-/* A free that is not the fast one: into a full pool, one that empties its
- * pool, a large block; and every free of a checked build. */
+#if !OB_CHECKED
+/* Release builds: the free of block p of pool, its last block in use (the
+ * fast path of ob_heap_free found both). The pool is not full (capacity
+ * >= 2), so it is on usedpools; it empties. */
+static __attribute__((noinline)) void free_last_in_pool(ob_heap *h, char *p, hp_pool *pool)
+{
+    size_t c = pool->cls;
+    *(uint32_t *)p = (HP_FREE_TAG << 16) | pool->freeblock; /* P4 */
+    pool->freeblock = (uint16_t)(p - (char *)pool);
+    pool->count = 0;
+    hp_held_sub(h, HP_CLASS_SIZE(c));
+    pool_empty(h, pool, c);
+}
+#endif
+
+/* A free that is not the fast one: a large block in release builds; every
+ * free of a checked build. */
 static __attribute__((noinline)) void free_more(ob_heap *h, void *p)
 {
 #if OB_CHECKED
@@ -702,28 +715,35 @@ void ob_heap_free(ob_heap *h, void *p)
     if (!p)
         return;
 #if !OB_CHECKED
-    /* The fast path: a small block onto the free list of a pool that was
-     * not full and keeps a block in use (no list changes). No loop. */
+    /* The fast path: a small block onto the free list of its pool, which
+     * keeps a block in use. No call, no loop. */
     if (HP_LIKELY(hp_slot(h, p)->is_arena)) {
-        hp_pool *pool = (hp_pool *)((uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1));
+        uint32_t off = (uint32_t)((uintptr_t)p & (OB_POOL_SIZE - 1));
+        HP_OPAQUE(off); /* the pool as p - off, not a second mask */
+        hp_pool *pool = (hp_pool *)((char *)p - off);
         uint32_t fb = pool->freeblock, cnt = pool->count;
-        if (HP_LIKELY(cnt > 1)) {
-            if (HP_UNLIKELY(fb == 0)) {
-                /* was full: back on usedpools, first, so it fills up again soon */
-                size_t li = HP_LIST(pool->cls, pool->state == HP_POOL_WALK);
-                hp_pool *nx = h->usedpools[li];
-                pool->prev = NULL;
-                pool->next = nx;
-                if (nx)
-                    nx->prev = pool;
-                h->usedpools[li] = pool;
-            }
-            *(uint32_t *)p = (HP_FREE_TAG << 16) | fb; /* P4 */
-            pool->freeblock = (uint16_t)((char *)p - (char *)pool);
-            pool->count = (uint16_t)(cnt - 1);
-            hp_held_sub(h, HP_CLASS_SIZE(pool->cls));
+        if (HP_UNLIKELY(cnt == 1)) {
+            free_last_in_pool(h, p, pool); /* the pool empties */
             return;
         }
+        if (HP_UNLIKELY(fb == 0)) {
+            /* was full: back on usedpools, first, so it fills up again
+             * soon (CPython's order). Inline: with most pools full, a free
+             * and the allocation after it move a pool on and off the list
+             * every time. */
+            size_t li = HP_LIST(pool->cls, pool->state == HP_POOL_WALK);
+            hp_pool *nx = h->usedpools[li];
+            pool->prev = NULL;
+            pool->next = nx;
+            if (nx)
+                nx->prev = pool;
+            h->usedpools[li] = pool;
+        }
+        *(uint32_t *)p = (HP_FREE_TAG << 16) | fb; /* P4 */
+        pool->freeblock = (uint16_t)off;
+        pool->count = (uint16_t)(cnt - 1);
+        hp_held_sub(h, HP_CLASS_SIZE(pool->cls));
+        return;
     }
 #endif
     free_more(h, p);

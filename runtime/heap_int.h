@@ -122,6 +122,14 @@
 #include "ob_heap.h"
 #include "ob_hooks.h"
 
+/* Hides x's value from the optimizer (no instruction): stops GCC from
+ * re-deriving an expression it thinks cheaper, where it is not. */
+#if defined(__GNUC__)
+#define HP_OPAQUE(x) __asm__("" : "+r"(x))
+#else
+#define HP_OPAQUE(x) ((void)0)
+#endif
+
 #define HP_ROUND8(n) (((n) + (size_t)7) & ~(size_t)7)
 
 /* ---- raw layer ---- */
@@ -217,28 +225,42 @@ typedef struct hp_ctr {
     size_t held_total;
 } hp_ctr;
 
+/* The fields every allocation and free touches. Thumb-1 (Cortex-M0) loads
+ * and stores reach only 124 bytes from a base register with an immediate
+ * offset, so there they come first, ahead of usedpools (one add for a
+ * class's list, against a constant load for each counter); elsewhere the
+ * class lists come first, one load from the handle, and the counters are in
+ * reach anyway. */
+#define HP_HOT_FIELDS                                                                              \
+    /* the entry of address p is at sbias + (p / OB_ARENA_SIZE) * sizeof(hp_arena): \
+     * (uintptr_t)slots - (slot0 / OB_ARENA_SIZE) * sizeof(hp_arena) */                           \
+    uintptr_t sbias;                                                                               \
+    size_t fast_classes; /* OB_SIZE_CLASSES; 0 while failures are injected (slow path) */         \
+    /* Bytes in live blocks: held = peak - slack (hp_held), so one counter                         \
+     * serves held and peak on the fast paths (slack >= 0). */                                     \
+    size_t peak;                                                                                   \
+    hp_ctr ctr; /* updated together: one load and one store on ARM */
+#if defined(__arm__) && defined(__ARM_ARCH_ISA_THUMB) && __ARM_ARCH_ISA_THUMB == 1
+#define HP_HOT_FIRST 1
+#else
+#define HP_HOT_FIRST 0
+#endif
+
 struct ob_heap {
-    /* first, so that a class's list is one load from the handle */
+#if HP_HOT_FIRST
+    HP_HOT_FIELDS
+#endif
     hp_pool *usedpools[2 * OB_SIZE_CLASSES]; /* normal, then walkable (W1) */
+#if !HP_HOT_FIRST
+    HP_HOT_FIELDS
+#endif
     uint32_t magic;
     uint32_t nslots;
     char *base;       /* start of the managed range (the handle is here) */
     char *raw;        /* first extent */
     char *end;        /* end of the range */
     uintptr_t slot0;  /* arena-aligned address of slot 0 (<= base) */
-    /* (uintptr_t)slots - (slot0 / OB_ARENA_SIZE) * sizeof(hp_arena): the
-     * entry of address p is at sbias + (p / OB_ARENA_SIZE) * sizeof(hp_arena) */
-    uintptr_t sbias;
     size_t max_large; /* the largest request the range could ever serve */
-
-    size_t fast_classes; /* OB_SIZE_CLASSES; 0 while failures are injected (slow path) */
-    /* statistics touched by every allocation and free: early in the handle,
-     * where Thumb-1 (Cortex-M0) loads and stores reach them with an
-     * immediate offset */
-    /* Bytes in live blocks: held = peak - slack (hp_held), so one counter
-     * serves held and peak on the fast paths (slack >= 0). */
-    size_t peak;
-    hp_ctr ctr; /* updated together: one load and one store on ARM */
     hp_arena *usable;        /* the usable arenas (A2) */
     hp_arena *spare;         /* A3 */
     hp_arena *fhead, *ftail; /* the free slots (F1) */

@@ -3,8 +3,9 @@
  *
  * The test suites link the checked runtime, where ob_heap_alloc and
  * ob_heap_free take the checked way (validation, poison) and the release
- * fast paths of runtime/heap.c (inline pop and carve, inline push, a full
- * pool relinked inline, out-of-line transitions) are compiled out. So this
+ * fast paths of runtime/heap.c (inline pop and carve, a pool filling up
+ * unlinked inline, inline push, a full pool relinked inline, the free of a
+ * pool's last block, out-of-line transitions) are compiled out. So this
  * file compiles the heap's three files itself with OB_CHECKED=0, every
  * public name renamed (rel_...), and drives them against a shadow model
  * with the whole-heap check (heap_check.c, also release) after every
