@@ -299,14 +299,35 @@ static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
     arena_pool_returned(h, a);
 }
 
+/* The head of usedpools[li] leaves it (P3: it has just filled up). */
+static inline __attribute__((always_inline)) void pool_unlist_head(ob_heap *h, hp_pool *pool,
+                                                                   size_t li)
+{
+    hp_pool *nx = pool->next;
+    h->usedpools[li] = nx;
+    if (nx)
+        nx->prev = NULL;
+}
+
+/* A full pool, on no list, goes back at the head of its usedpools list
+ * (P3), so that it fills up again soon (CPython's order). */
+static inline __attribute__((always_inline)) void pool_relist(ob_heap *h, hp_pool *pool)
+{
+    size_t li = HP_LIST(pool->cls, pool->state == HP_POOL_WALK);
+    hp_pool *nx = h->usedpools[li];
+    pool->prev = NULL;
+    pool->next = nx;
+    if (nx)
+        nx->prev = pool;
+    h->usedpools[li] = pool;
+}
+
 /* The pool at the head of usedpools[li] gave its last free block: full, it
  * leaves the list (P3). */
 __attribute__((noinline)) static void pool_full(ob_heap *h, hp_pool *pool, size_t li)
 {
     pool->freeblock = 0;
-    h->usedpools[li] = pool->next;
-    if (pool->next)
-        pool->next->prev = NULL;
+    pool_unlist_head(h, pool, li);
 }
 
 /* Pops a block from pool (class c, the head of usedpools[li], so not full):
@@ -349,15 +370,8 @@ static void small_free(ob_heap *h, hp_pool *pool, char *p)
 {
     size_t c = pool->cls, size = HP_CLASS_SIZE(c);
     block_mark_free(p, pool->freeblock, size);
-    if (pool->freeblock == 0) {
-        /* was full: back on usedpools, first, so it fills up again soon */
-        size_t li = HP_LIST(c, pool->state == HP_POOL_WALK);
-        pool->prev = NULL;
-        pool->next = h->usedpools[li];
-        if (pool->next)
-            pool->next->prev = pool;
-        h->usedpools[li] = pool;
-    }
+    if (pool->freeblock == 0)
+        pool_relist(h, pool); /* was full */
     pool->freeblock = (uint16_t)(p - (char *)pool);
     hp_held_sub(h, size);
     if (--pool->count == 0)
@@ -612,10 +626,7 @@ static inline __attribute__((always_inline)) void *alloc_fast(ob_heap *h, size_t
                  * (P2, P3). Inline: with most pools full (many live blocks
                  * of one class), a free brings a pool back to the head and
                  * the next allocation fills it again, every time. */
-                hp_pool *nx = pool->next;
-                h->usedpools[li] = nx;
-                if (nx)
-                    nx->prev = NULL;
+                pool_unlist_head(h, pool, li);
                 next = 0;
             }
         }
@@ -727,17 +738,10 @@ void ob_heap_free(ob_heap *h, void *p)
             return;
         }
         if (HP_UNLIKELY(fb == 0)) {
-            /* was full: back on usedpools, first, so it fills up again
-             * soon (CPython's order). Inline: with most pools full, a free
-             * and the allocation after it move a pool on and off the list
-             * every time. */
-            size_t li = HP_LIST(pool->cls, pool->state == HP_POOL_WALK);
-            hp_pool *nx = h->usedpools[li];
-            pool->prev = NULL;
-            pool->next = nx;
-            if (nx)
-                nx->prev = pool;
-            h->usedpools[li] = pool;
+            /* was full. Inline: with most pools full, a free and the
+             * allocation after it move a pool on and off the list every
+             * time. */
+            pool_relist(h, pool);
         }
         *(uint32_t *)p = (HP_FREE_TAG << 16) | fb; /* P4 */
         pool->freeblock = (uint16_t)off;

@@ -141,6 +141,30 @@ static void run_all(const allocator *al, uint32_t size, uint32_t n, result *r)
     }
 }
 
+/* Timed: slot s gets a block of size bytes (a failure is counted). */
+static inline __attribute__((always_inline)) void timed_alloc(const allocator *al, uint32_t s,
+                                                              uint32_t size, result *r)
+{
+    void *p;
+    uint32_t t = BENCH_CALL(p = (*al->alloc)(size));
+    if (!p) {
+        r->fails++;
+        return;
+    }
+    add_alloc(r, size, t);
+    slots[s] = p;
+    sizes[s] = size;
+}
+
+/* Timed: the block of slot s goes back. */
+static inline __attribute__((always_inline)) void timed_free(const allocator *al, uint32_t s,
+                                                             result *r)
+{
+    void *p = slots[s];
+    add_free(r, sizes[s], BENCH_CALL((*al->free)(p)));
+    slots[s] = NULL;
+}
+
 /* Random alloc/free over 2 * live slots; leaves the blocks live if keep. */
 static void run_random(const allocator *al, uint32_t lo, uint32_t hi, uint32_t live,
                        uint32_t ops, uint32_t seed, int keep, result *r)
@@ -150,21 +174,10 @@ static void run_random(const allocator *al, uint32_t lo, uint32_t hi, uint32_t l
     for (uint32_t i = 0; i < ops; i++) {
         uint32_t s = rnd() % ns;
         uint32_t size = pick_size(lo, hi);
-        if (!slots[s]) {
-            void *p;
-            uint32_t t = BENCH_CALL(p = (*al->alloc)(size));
-            if (!p) {
-                r->fails++;
-                continue;
-            }
-            add_alloc(r, size, t);
-            slots[s] = p;
-            sizes[s] = size;
-        } else {
-            void *p = slots[s];
-            add_free(r, sizes[s], BENCH_CALL((*al->free)(p)));
-            slots[s] = NULL;
-        }
+        if (!slots[s])
+            timed_alloc(al, s, size, r);
+        else
+            timed_free(al, s, r);
     }
     if (keep)
         return;
@@ -194,20 +207,9 @@ static void run_steady(const allocator *al, uint32_t lo, uint32_t hi, uint32_t l
     for (uint32_t i = 0; i < steps; i++) {
         uint32_t s = rnd() % live;
         uint32_t size = pick_size(lo, hi);
-        if (slots[s]) {
-            void *p = slots[s];
-            add_free(r, sizes[s], BENCH_CALL((*al->free)(p)));
-            slots[s] = NULL;
-        }
-        void *p;
-        uint32_t t = BENCH_CALL(p = (*al->alloc)(size));
-        if (!p) {
-            r->fails++;
-            continue;
-        }
-        add_alloc(r, size, t);
-        slots[s] = p;
-        sizes[s] = size;
+        if (slots[s])
+            timed_free(al, s, r);
+        timed_alloc(al, s, size, r);
     }
     for (uint32_t s = 0; s < live; s++)
         if (slots[s]) {
