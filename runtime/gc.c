@@ -273,7 +273,7 @@ static void count_big(ob_object *r, uint32_t *w, uint32_t v)
 
 /* SUBTRACT: one reference from a member to r (which joins first when it
  * may and has not yet): counted in r's refs. */
-static inline void subtract_one(ob_object *r)
+static HOT_INLINE void subtract_one(ob_object *r)
 {
     if (!is_container(r))
         return;
@@ -357,7 +357,7 @@ static inline int refs_of(ob_object *o, ob_object ***p, uint32_t *n)
 }
 
 /* Subtracts o's references to members; returns the references looked at. */
-static inline uint32_t subtract_refs(ob_object *o)
+static HOT_INLINE uint32_t subtract_refs(ob_object *o)
 {
     ob_object **p;
     uint32_t n;
@@ -377,11 +377,10 @@ static void promote_slow(ob_object *o, uint32_t *w, uint32_t v);
 /* A survivor leaves the set: barrier lifted, one generation up. It keeps
  * its young-table slot (YOUNG, idx) until CLEAR passes the slot, so that
  * if it dies meanwhile its slot becomes a hole like any other. */
-static inline void promote(ob_object *o, uint32_t *w)
+static HOT_INLINE void promote_uncounted(ob_object *o, uint32_t *w)
 {
     uint32_t v = *w & ~(GW_INSET | GW_MARK | GW_COUNTED | (GW_REFS_MAX << GW_REFS_SHIFT));
     o->ob_rc &= ~OB_F_BARRIER;
-    gc.left++;
     if ((v & GW_TRACKED) && (GEN(v) >= 2 || o->ob_type != &ob_tuple_type)) {
         *w = (v & ~GW_GEN_MASK) | (gc.next_gen << GW_GEN_SHIFT);
         return;
@@ -389,15 +388,22 @@ static inline void promote(ob_object *o, uint32_t *w)
     promote_slow(o, w, v);
 }
 
+/* promote, counted in gc.left (scan's callers count theirs at once) */
+static inline void promote(ob_object *o, uint32_t *w)
+{
+    gc.left++;
+    promote_uncounted(o, w);
+}
+
 /* Scans o: greys what it references (marked and pushed), and o, alive,
- * leaves the set at once (promoted). Returns the work: the references
- * looked at. */
-static HOT_INLINE uint32_t scan(ob_object *o, uint32_t *w)
+ * leaves the set at once (promoted; the caller adds it to gc.left).
+ * Returns the work: the references looked at. */
+static HOT_INLINE uint32_t scan(ob_object *o, uint32_t *w, uint32_t *spp)
 {
     ob_object **p;
     uint32_t n;
     if (refs_of(o, &p, &n)) {
-        uint32_t sp = gc.sp;
+        uint32_t sp = *spp;
         for (uint32_t i = 0; i < n; i++) {
             ob_object *r = p[i];
             if (!is_container(r))
@@ -411,14 +417,16 @@ static HOT_INLINE uint32_t scan(ob_object *o, uint32_t *w)
             else
                 gc.rescan = 1;
         }
-        gc.sp = sp;
+        *spp = sp;
     } else {
         visit_work = 0;
+        gc.sp = *spp;
         if (o->ob_type->traverse)
             o->ob_type->traverse(o, visit_mark, NULL);
+        *spp = gc.sp;
         n = visit_work;
     }
-    promote(o, w);
+    promote_uncounted(o, w);
     return n;
 }
 
@@ -606,6 +614,14 @@ typedef uint32_t (*member_fn)(uint32_t *w, int32_t left);
 /* Units for blocks the walk passes over without a look: one per 2^7 bytes
  * (a few blocks; a look is a load and a test). */
 #define PASS_SHIFT 7u
+/* A stop-the-world run (budget UINT32_MAX) walks SUBTRACT and MARK with
+ * loops of their own that only count units; the small profile keeps one
+ * loop (flash). */
+#if OB_HEAP_SMALL
+#define UNBOUNDED(budget) 0
+#else
+#define UNBOUNDED(budget) ((budget) == UINT32_MAX)
+#endif
 /* The units a step has left, as a member function takes them. */
 static inline int32_t units_left(uint32_t budget, uint32_t wk)
 {
@@ -628,7 +644,7 @@ static inline int32_t units_left(uint32_t budget, uint32_t wk)
  * apart as they are passed (CLEAR). */
 static inline __attribute__((always_inline)) void
 each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int frees,
-            int young_out, member_fn fn)
+            int young_out, int unbounded, member_fn fn)
 {
     uint32_t wk = *work;
     mask |= GW_TAG | GW_YOUNG;
@@ -663,12 +679,16 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
             }
             gc.part = 1;
         }
-        uintptr_t b, end;
-        uint32_t step;
-        if (!ob_heap_walk_span(gc.heap, &gc.walk, &b, &end, &step, &wk, budget)) {
+        uintptr_t sb, send;
+        uint32_t sstep;
+        if (!ob_heap_walk_span(gc.heap, &gc.walk, &sb, &send, &sstep, &wk, budget)) {
             cursor_done(&wk);
             break;
         }
+        /* copies: the loops keep them in registers */
+        uintptr_t b = sb;
+        const uintptr_t end = send;
+        const uint32_t step = sstep;
         /* The run's budget: `room` units for the entries' work and the
          * blocks passed over, charged by the bytes they span, a unit per
          * 2^PASS_SHIFT. A stretch of passed blocks is never longer than the
@@ -676,6 +696,23 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
          * what is left no longer covers the bytes passed. */
         const uint32_t epoch = *gc.epochp;
         const uintptr_t start = b;
+        if (unbounded) {
+            /* A stop-the-world run: no room to share out, the units only
+             * counted (for the statistics). */
+            uint32_t u = 0;
+            for (; b < end; b += step)
+                if ((*(const uint32_t *)b & mask) == want) {
+                    u += 1u + fn((uint32_t *)b, INT32_MAX);
+                    if (frees && *gc.epochp != epoch) {
+                        b += step;
+                        break;
+                    }
+                }
+            wk += u + (uint32_t)((b - start) >> PASS_SHIFT);
+            if (b < end)
+                ob_heap_walk_rewind(&gc.walk, (void *)(b - step));
+            continue;
+        }
         /* finding the run may have spent the budget: then one unit */
         const int32_t room = wk < budget ? units_left(budget, wk) : 1;
         uintptr_t lim = end;
@@ -708,7 +745,7 @@ static __attribute__((noinline)) void each_member_freeing(uint32_t *work, uint32
                                                            uint32_t mask, uint32_t want,
                                                            int young_out, member_fn fn)
 {
-    each_member(work, budget, mask, want, 1, young_out, fn);
+    each_member(work, budget, mask, want, 1, young_out, 0, fn);
 }
 
 /* INIT: the instant the collection starts. The set is open: members join
@@ -740,7 +777,10 @@ static void ph_subtract(uint32_t *work, uint32_t budget)
     /* from the heap: tracked, and for generation 1, not in generation 2 or
      * permanent (gen's high bit); the rest is sorted out by joins() */
     const uint32_t mask = GW_TRACKED | (gc.jlim == 2u ? (2u << GW_GEN_SHIFT) : 0u);
-    each_member(work, budget, mask, GW_TRACKED, 0, 0, subtract_member);
+    if (UNBOUNDED(budget))
+        each_member(work, budget, mask, GW_TRACKED, 0, 0, 1, subtract_member);
+    else
+        each_member(work, budget, mask, GW_TRACKED, 0, 0, 0, subtract_member);
     if (gc.part == 2) {
         /* the heavily referenced members: held from outside or not */
         for (uint32_t i = 0; i < gc.nbig; i++) {
@@ -758,13 +798,17 @@ static void ph_subtract(uint32_t *work, uint32_t budget)
  * the units spent. */
 static uint32_t drain(int32_t left)
 {
-    uint32_t wk = 0;
-    while (gc.sp > 0 && (int32_t)wk < left) {
-        ob_object *o = gc.stack[--gc.sp];
+    uint32_t wk = 0, sp = gc.sp, scanned = 0;
+    while (sp > 0 && (int32_t)wk < left) {
+        ob_object *o = gc.stack[--sp];
         uint32_t *w = gw_of(o);
-        if (*w & GW_INSET)
-            wk += 1 + scan(o, w);
+        if (*w & GW_INSET) {
+            wk += 1 + scan(o, w, &sp);
+            scanned++;
+        }
     }
+    gc.sp = sp;
+    gc.left += scanned;
     return wk;
 }
 
@@ -779,8 +823,11 @@ static HOT_INLINE uint32_t mark_member(uint32_t *w, int32_t left)
     uint32_t v = *w;
     if (!(v & GW_INSET) || (!(v & GW_MARK) && !held_from_outside(obj_of(w), v)))
         return 0;
-    uint32_t n = scan(obj_of(w), w);
-    if (gc.sp > 0)
+    uint32_t sp = gc.sp;
+    uint32_t n = scan(obj_of(w), w, &sp);
+    gc.sp = sp;
+    gc.left++;
+    if (sp > 0)
         n += drain(left - 1 - (int32_t)n);
     return n;
 }
@@ -807,7 +854,10 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
             }
             break;
         }
-        each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, mark_member);
+        if (UNBOUNDED(budget))
+            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 1, mark_member);
+        else
+            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 0, mark_member);
     }
     *work = wk;
 }

@@ -301,7 +301,7 @@ int ob_instance_type_init(ob_type *t, const char *name)
     t->dealloc = instance_dealloc;
     t->traverse = instance_traverse;
     t->refs_at = offsetof(ob_instanceobj, dict);
-    t->refs_n = 1 + OB_INSTANCE_INLINE;
+    t->refs_n = 1; /* the dict; the values as they are used (store_value) */
     t->clear = instance_clear;
     t->repr = instance_repr;
     t->extra = k;
@@ -378,6 +378,22 @@ ob_object *ob_instance_getattr(ob_object *o, const char *name)
     return v ? v : ob_err_null(OB_E_KEY, "no such attribute");
 }
 
+/* values[ix] = x. The type's refs array (dict, then the values) covers
+ * the values its instances have used so far: the collector does not look
+ * at slots no instance of the type has ever filled (a class with two
+ * attributes costs it two values, not OB_INSTANCE_INLINE). It only grows,
+ * so an instance met under an older, shorter figure has nothing past it. */
+static void store_value(ob_object *o, size_t ix, ob_object *x)
+{
+    ob_instanceobj *in = (ob_instanceobj *)o;
+    ob_type *t = (ob_type *)(uintptr_t)o->ob_type;
+    if (t->refs_n < 2u + ix)
+        t->refs_n = (uint16_t)(2u + ix);
+    ob_object *old = in->values[ix];
+    in->values[ix] = ob_newref(x);
+    ob_decref(old);
+}
+
 int ob_instance_setattr(ob_object *o, const char *name, ob_object *x)
 {
     if (!is_instance(o) || !x)
@@ -392,9 +408,7 @@ int ob_instance_setattr(ob_object *o, const char *name, ob_object *x)
     ob_object *key = ob_str_probe_(&probe, name);
     int32_t ix = key ? ob_dictkeys_find_(k, key) : -1;
     if (ix >= 0 && (size_t)ix <= n && ix < OB_INSTANCE_INLINE) {
-        ob_object *old = in->values[ix];
-        in->values[ix] = ob_newref(x);
-        ob_decref(old);
+        store_value(o, (size_t)ix, x);
         return 0;
     }
     key = ob_str_intern_cstr(name); /* allocates before any change */
@@ -404,9 +418,7 @@ int ob_instance_setattr(ob_object *o, const char *name, ob_object *x)
         ix = ob_dictkeys_append_(k, key); /* the next new name: still shared */
     int rc = 0;
     if (ix >= 0 && ix < OB_INSTANCE_INLINE && (size_t)ix <= n) {
-        ob_object *old = in->values[ix];
-        in->values[ix] = ob_newref(x);
-        ob_decref(old);
+        store_value(o, (size_t)ix, x);
     } else { /* out of order, or no room inline: a dict of its own */
         ob_object *d = materialize(in);
         rc = d ? ob_dict_set(d, key, x) : OB_E_NOMEM;

@@ -281,6 +281,37 @@ static void test_two_node_cycle_instances(void)
     gct_end();
 }
 
+/* The collector looks at as many inline values of an instance as its type
+ * has ever used (struct.c store_value): a cycle through the last one used,
+ * with the first ones None, is found whichever slot it is, and for an
+ * instance made before the type's names grew. */
+static void test_instance_cycle_each_slot(void)
+{
+    static const char *const names[] = {"s0", "s1", "s2", "s3", "s4"};
+    gct_begin();
+    size_t base = live();
+    for (int k = 0; k < 5; k++) {
+        T_EQ(ob_instance_type_init(&inst_type, "Slots"), 0);
+        ob_object *early = ob_instance_new(&inst_type); /* before any name */
+        ob_object *a = ob_instance_new(&inst_type);
+        T_ASSERT(early && a);
+        for (int i = 0; i < k; i++)
+            T_EQ(ob_instance_setattr(a, names[i], OB_NONE), 0);
+        T_EQ(ob_instance_setattr(a, names[k], early), 0); /* a.s<k> = early */
+        for (int i = 0; i < k; i++)
+            T_EQ(ob_instance_setattr(early, names[i], OB_NONE), 0);
+        T_EQ(ob_instance_setattr(early, names[k], a), 0); /* early.s<k> = a */
+        ob_decref(a);
+        ob_decref(early);
+        long found = ob_gc_collect(2);
+        t_printf("# cycle through value %d: %ld found\n", k, found);
+        T_GE(found, 2);
+        ob_instance_type_fini(&inst_type);
+        T_EQ(live(), base);
+    }
+    gct_end();
+}
+
 static void test_tuple_in_cycle_via_list(void)
 {
     gct_begin();
@@ -1983,6 +2014,7 @@ static const t_case cases[] = {
     T_CASE(test_list_self_reference),
     T_CASE(test_two_node_cycle_structs),
     T_CASE(test_two_node_cycle_instances),
+    T_CASE(test_instance_cycle_each_slot),
     T_CASE(test_tuple_in_cycle_via_list),
     T_CASE(test_dict_value_and_key_cycles),
     T_CASE(test_set_tuple_struct_list_cycle),
