@@ -188,17 +188,24 @@ static_assert(OB_POOL_SIZE - 32 >= 2 * OB_SMALL_LIMIT,
 #endif
 #endif
 /* Work units (an object visited or a reference followed) per incremental
- * step, by default (about 40 instructions each on Cortex-M3: 384 units stay
- * under 20 000 instructions); and per tracked allocation while a collection
+ * step, by default (measured by make bench: about 21 instructions each on
+ * Cortex-M3, 39 on Cortex-M0, where the small profile's 288 keep a step
+ * and the allocation around it under 20 000 instructions, as 384 do on
+ * Cortex-M3); and per tracked allocation while a collection
  * runs (the progress rule of docs/gc.md multiplies it as the young
  * generation grows past its threshold). A whole step per allocation makes a
  * young collection end within a few dozen allocations, so garbage made
  * meanwhile waits little: the peak heap stays that of stop-the-world. */
+#if OB_HEAP_SMALL
+#define OB_GC_BUDGET_DEFAULT_ 288
+#else
+#define OB_GC_BUDGET_DEFAULT_ 384
+#endif
 #ifndef OB_GC_STEP_BUDGET
-#define OB_GC_STEP_BUDGET 384
+#define OB_GC_STEP_BUDGET OB_GC_BUDGET_DEFAULT_
 #endif
 #ifndef OB_GC_ALLOC_BUDGET
-#define OB_GC_ALLOC_BUDGET 384
+#define OB_GC_ALLOC_BUDGET OB_GC_BUDGET_DEFAULT_
 #endif
 /* Entries of the collector's mark stack (4 bytes each, static); when it
  * overflows the collector walks the set again instead. 8..1024. */
