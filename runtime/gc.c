@@ -362,8 +362,8 @@ static HOT_INLINE uint32_t subtract_refs(ob_object *o)
     ob_object **p;
     uint32_t n;
     if (refs_of(o, &p, &n)) {
-        for (uint32_t i = 0; i < n; i++)
-            subtract_one(p[i]);
+        for (ob_object **e = p + n; p != e; p++)
+            subtract_one(*p);
         return n;
     }
     visit_work = 0;
