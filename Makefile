@@ -87,7 +87,8 @@ LIBK := $(B)/libk.a
 H := $(BUILD)/host
 HOST_CC ?= cc
 SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-HOST_CFLAGS := $(COMMON_CFLAGS) -O1 $(SANITIZE) -DOB_HOST=1 -DK_SEMIHOSTING=0 $(INCLUDES) -MMD -MP
+HOST_CFLAGS := $(COMMON_CFLAGS) -O1 $(SANITIZE) -DOB_HOST=1 -DK_SEMIHOSTING=0 $(INCLUDES) -MMD -MP \
+        $(EXTRA_CFLAGS)
 HOST_TEST_BINS := $(patsubst %.c,$(H)/%,$(filter-out $(TARGET_ONLY_TESTS),$(TEST_SRCS)))
 HOST_OBJS := $(patsubst %.c,$(H)/%.o,$(RUNTIME_SRCS) $(HARNESS_SRCS) kernel/host/k_host.c)
 

@@ -277,13 +277,13 @@ static void *pool_new(ob_heap *h, size_t c, int walk, size_t n)
  * arena and a spare is kept already, the arena becomes a free slot at once
  * (the pool's header and the free-pool list are not written: a free slot's
  * memory holds nothing, F1). */
-static void pool_empty(ob_heap *h, hp_pool *pool, size_t c)
+static void pool_empty(ob_heap *h, hp_pool *pool)
 {
     hp_pool *pv = pool->prev, *nx = pool->next;
     if (pv)
         pv->next = nx;
     else
-        h->usedpools[HP_LIST(c, pool->state == HP_POOL_WALK)] = nx;
+        h->usedpools[HP_POOL_LIST(pool)] = nx;
     if (nx)
         nx->prev = pv;
     hp_arena *a = hp_slot(h, pool);
@@ -313,7 +313,7 @@ static inline __attribute__((always_inline)) void pool_unlist_head(ob_heap *h, h
  * (P3), so that it fills up again soon (CPython's order). */
 static inline __attribute__((always_inline)) void pool_relist(ob_heap *h, hp_pool *pool)
 {
-    size_t li = HP_LIST(pool->cls, pool->state == HP_POOL_WALK);
+    size_t li = HP_POOL_LIST(pool);
     hp_pool *nx = h->usedpools[li];
     pool->prev = NULL;
     pool->next = nx;
@@ -375,7 +375,7 @@ static void small_free(ob_heap *h, hp_pool *pool, char *p)
     pool->freeblock = (uint16_t)(p - (char *)pool);
     hp_held_sub(h, size);
     if (--pool->count == 0)
-        pool_empty(h, pool, c);
+        pool_empty(h, pool);
 }
 
 /* ---- pointer validation (checked builds) ---- */
@@ -692,7 +692,7 @@ static __attribute__((noinline)) void free_last_in_pool(ob_heap *h, char *p, hp_
     pool->freeblock = (uint16_t)(p - (char *)pool);
     pool->count = 0;
     hp_held_sub(h, HP_CLASS_SIZE(c));
-    pool_empty(h, pool, c);
+    pool_empty(h, pool);
 }
 #endif
 

@@ -15,7 +15,7 @@
 
 typedef struct check_acc {
     size_t held;
-    uint32_t nonfull[2 * OB_SIZE_CLASSES]; /* pools with a free block, per usedpools list */
+    uint32_t nonfull[HP_NLISTS]; /* pools with a free block, per usedpools list */
     uint32_t wlarge;                       /* walkable large blocks */
     uint32_t usable;                   /* arenas that belong on the usable list */
     uint32_t empty;                    /* arenas with every pool free */
@@ -55,7 +55,7 @@ static const char *check_pool(const hp_pool *pool, check_acc *acc)
     if (pool->freeblock == 0 && next + size <= OB_POOL_SIZE)
         return "P2: a pool is marked full but could still carve a block";
     if (pool->freeblock != 0)
-        acc->nonfull[HP_LIST(pool->cls, pool->state == HP_POOL_WALK)]++;
+        acc->nonfull[HP_POOL_LIST(pool)]++;
     acc->held += (size_t)pool->count * size;
     acc->pools++;
     return NULL;
@@ -295,15 +295,20 @@ const char *ob_heap_check(const ob_heap *h)
     /* P3, W1: usedpools, normal then walkable. */
     size_t maxpools = (size_t)h->nslots * OB_POOLS_PER_ARENA;
     int missing = 0; /* reported after every list is looked at: W1 names the cause */
-    for (unsigned li = 0; li < 2 * OB_SIZE_CLASSES; li++) {
-        size_t n = 0, c = li % OB_SIZE_CLASSES;
+    for (unsigned li = 0; li < HP_NLISTS; li++) {
+        size_t n = 0, c = li & (HP_WALK_BASE - 1u);
         const hp_pool *pv = NULL;
+        if (c >= OB_SIZE_CLASSES) {
+            if (h->usedpools[li])
+                return "P3: a usedpools entry between the two kinds is not empty";
+            continue;
+        }
         for (const hp_pool *p = h->usedpools[li]; p; pv = p, p = p->next) {
             if (++n > maxpools)
                 return "P3: a usedpools list does not end (a cycle?)";
             if (!ob_heap_contains(h, p) || !hp_slot(h, p)->is_arena || !HP_POOL_IN_USE(p->state))
                 return "P3: usedpools holds something that is not a pool in use";
-            if ((p->state == HP_POOL_WALK) != (li >= OB_SIZE_CLASSES))
+            if ((p->state == HP_POOL_WALK) != (li >= HP_WALK_BASE))
                 return "W1: a pool is on the usedpools list of the other kind";
             if (p->cls != c)
                 return "P3: a pool is on the usedpools list of another class";
@@ -425,11 +430,11 @@ int ob_heap_invariants_hold(const ob_heap *h)
                   !(((const hp_ext *)q)->size & HP_EXT_QUICK)))
             return 0;
     }
-    for (unsigned li = 0; li < 2 * OB_SIZE_CLASSES; li++) {
+    for (unsigned li = 0; li < HP_NLISTS; li++) {
         const hp_pool *p = h->usedpools[li];
-        unsigned want = li < OB_SIZE_CLASSES ? HP_POOL_USED : HP_POOL_WALK;
+        unsigned want = li < HP_WALK_BASE ? HP_POOL_USED : HP_POOL_WALK;
         if (p && (!ob_heap_contains(h, p) || p->state != want ||
-                  p->cls != li % OB_SIZE_CLASSES || p->prev || p->freeblock == 0))
+                  p->cls != (li & (HP_WALK_BASE - 1u)) || p->prev || p->freeblock == 0))
             return 0;
     }
     const char *wl = h->wlarge;

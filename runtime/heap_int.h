@@ -92,7 +92,7 @@
  *   W1 a pool in use is of one kind for its whole life: state HP_POOL_USED
  *      (normal blocks) or HP_POOL_WALK (walkable blocks only). P3 holds per
  *      kind: a normal pool with a free block is on usedpools[cls] only, a
- *      walkable one on usedpools[OB_SIZE_CLASSES + cls] only. (A free block's
+ *      walkable one on usedpools[HP_WALK_BASE + cls] only. (A free block's
  *      first word has bit 0 clear, P4, since offsets are multiples of 8; the
  *      caller keeps bit 0 of a walkable block in use set, so in a walkable
  *      pool a carved block is in use iff bit 0 of its first word is 1.)
@@ -181,12 +181,24 @@ typedef struct hp_pool {
     struct hp_pool *next, *prev; /* usedpools[list]; `next` also links freepools */
 } hp_pool;
 #define HP_POOL_HDR HP_ROUND8(sizeof(hp_pool))
-#define HP_POOL_USED 0xA5u /* in use, normal blocks */
-#define HP_POOL_WALK 0x96u /* in use, walkable blocks (W1) */
+/* usedpools: the normal lists at [0, OB_SIZE_CLASSES), the walkable ones
+ * from HP_WALK_BASE, a power of two (entries between stay NULL). A pool in
+ * use carries the same bit in its state, so its list is cls + (state &
+ * HP_WALK_BASE): no branch when a full pool goes back on its list. */
+#define HP_WALK_BASE                                                                               \
+    (OB_SIZE_CLASSES <= 8 ? 8u : OB_SIZE_CLASSES <= 16 ? 16u : OB_SIZE_CLASSES <= 32 ? 32u : 64u)
+#define HP_NLISTS (HP_WALK_BASE + OB_SIZE_CLASSES)
+_Static_assert(OB_SIZE_CLASSES <= HP_WALK_BASE, "HP_WALK_BASE covers the classes");
+#define HP_POOL_USED (0xA5u & ~HP_WALK_BASE) /* in use, normal blocks */
+#define HP_POOL_WALK (HP_POOL_USED | HP_WALK_BASE) /* in use, walkable blocks (W1) */
 #define HP_POOL_FREE 0x5Au
+_Static_assert(HP_POOL_FREE != HP_POOL_USED && HP_POOL_FREE != HP_POOL_WALK,
+               "the pool states differ");
 #define HP_POOL_IN_USE(st) ((st) == HP_POOL_USED || (st) == HP_POOL_WALK)
 /* The usedpools list of a pool: class c, walkable or not. */
-#define HP_LIST(c, walk) ((walk) ? OB_SIZE_CLASSES + (size_t)(c) : (size_t)(c))
+#define HP_LIST(c, walk) ((walk) ? HP_WALK_BASE + (size_t)(c) : (size_t)(c))
+/* The list of a pool in use, from its header. */
+#define HP_POOL_LIST(pool) ((size_t)(pool)->cls + ((pool)->state & HP_WALK_BASE))
 #define HP_FREE_TAG 0xF500u /* 0xF5000000: one ORR immediate on Thumb-2 */
 #define HP_POISON 0xDBu
 #define HP_POISON32 0xDBDBDBDBu
@@ -250,7 +262,7 @@ struct ob_heap {
 #if HP_HOT_FIRST
     HP_HOT_FIELDS
 #endif
-    hp_pool *usedpools[2 * OB_SIZE_CLASSES]; /* normal, then walkable (W1) */
+    hp_pool *usedpools[HP_NLISTS]; /* normal, then walkable (W1, HP_WALK_BASE) */
 #if !HP_HOT_FIRST
     HP_HOT_FIELDS
 #endif

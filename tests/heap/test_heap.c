@@ -1058,7 +1058,7 @@ static void test_walkable_pools_separate(void)
     T_EQ(((hp_pool *)pool_of(wb[0]))->state, HP_POOL_WALK);
     T_EQ(((hp_pool *)pool_of(nb[0]))->state, HP_POOL_USED);
     T_ASSERT(h->usedpools[2] == (hp_pool *)pool_of(nb[0]));
-    T_ASSERT(h->usedpools[OB_SIZE_CLASSES + 2] == (hp_pool *)pool_of(wb[0]));
+    T_ASSERT(h->usedpools[HP_LIST(2, 1)] == (hp_pool *)pool_of(wb[0]));
     CHECK(h);
     /* Realloc keeps a block walkable: same class kept, else moved to a
      * walkable pool or a walkable large block, and back. */
@@ -1436,6 +1436,14 @@ static void test_checker_catches_walk_corruption(void)
     hp_pool *wp = (hp_pool *)pool_of(w1), *np = (hp_pool *)pool_of(n1);
     CORRUPT(wp->state, (uint8_t)HP_POOL_USED, "W1");
     CORRUPT(np->state, (uint8_t)HP_POOL_WALK, "W1");
+    /* the list index comes from the state's bit (HP_POOL_LIST) */
+    T_EQ(HP_POOL_LIST(wp), HP_LIST(wp->cls, 1));
+    T_EQ(HP_POOL_LIST(np), HP_LIST(np->cls, 0));
+#if OB_SIZE_CLASSES < HP_WALK_BASE
+    /* a class count that is not a power of two leaves entries between the
+     * two kinds of lists: they stay empty (tests/run.sh builds this) */
+    CORRUPT(h->usedpools[OB_SIZE_CLASSES], np, "P3: a usedpools entry between");
+#endif
     CORRUPT(h->wlarge, (char *)NULL, "W2");
     CORRUPT(hp_wl(L1)->prev, hp_wl(L1)->prev + 8, "W2");
     CORRUPT(hp_wl(L2)->next, 0u, "W2");

@@ -141,7 +141,7 @@ static void test_walkable_pools(void)
     ob_heap_free(h, b[0]);
     CHECK(h);
     T_ASSERT(h->usedpools[3] == NULL);
-    T_ASSERT(h->usedpools[OB_SIZE_CLASSES + 3] != NULL);
+    T_ASSERT(h->usedpools[HP_LIST(3, 1)] != NULL);
     for (size_t i = 1; i < cap; i++) {
         ob_heap_free(h, b[i]);
         CHECK(h);
