@@ -342,6 +342,11 @@ static int visit_mark(ob_object *r, void *arg)
 static inline int refs_of(ob_object *o, ob_object ***p, uint32_t *n)
 {
     const ob_type *t = o->ob_type;
+    if (t == &ob_tuple_type) {
+        *n = ((ob_tupleobj *)o)->size;
+        *p = ((ob_tupleobj *)o)->items;
+        return 1;
+    }
     uint32_t at = t->refs_at, k = t->refs_n;
     const char *b = (const char *)o;
     if (!at)
