@@ -409,8 +409,8 @@ static HOT_INLINE uint32_t scan(ob_object *o, uint32_t *w, uint32_t *spp)
     uint32_t n;
     if (refs_of(o, &p, &n)) {
         uint32_t sp = *spp;
-        for (uint32_t i = 0; i < n; i++) {
-            ob_object *r = p[i];
+        for (ob_object **e = p + n; p != e; p++) {
+            ob_object *r = *p;
             if (!is_container(r))
                 continue;
             uint32_t *rw = gw_of(r), v = *rw;
