@@ -351,6 +351,12 @@ static inline int refs_of(ob_object *o, ob_object ***p, uint32_t *n)
     const char *b = (const char *)o;
     if (!at)
         return 0;
+    if (!((at | k) & (OB_REFS_INDIRECT | OB_REFS_COUNTED))) {
+        /* a fixed array in the object: structs, instances */
+        *n = k;
+        *p = (ob_object **)(uintptr_t)(b + at);
+        return 1;
+    }
     if (k & OB_REFS_COUNTED)
         k = *(const uint32_t *)(const void *)(b + (k & ~OB_REFS_COUNTED));
     *n = k;
