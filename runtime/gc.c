@@ -229,9 +229,12 @@ static uint32_t visit_work;
  * old object, with their count at that moment (docs/gc.md). */
 static inline int joins(uint32_t v)
 {
-    if (v & GW_YOUNG)
-        return IDX(v) < gc.ysend;
-    return (v & GW_TRACKED) && GEN(v) < gc.jlim;
+    /* old: TRACKED with gen below jlim, one compare (YOUNG or no TRACKED
+     * makes the difference large) */
+    uint32_t t = (v & (GW_YOUNG | GW_TRACKED | GW_GEN_MASK)) - GW_TRACKED;
+    if (t < (gc.jlim << GW_GEN_SHIFT))
+        return 1;
+    return (v & GW_YOUNG) && IDX(v) < gc.ysend;
 }
 
 /* o joins the set (its snapshot): the barrier on, from here every change
