@@ -786,13 +786,27 @@ static HOT_INLINE uint32_t subtract_member(uint32_t *w, int32_t left)
     return n + (gc.joined - j0); /* a unit more for each object that joined */
 }
 
+/* The same in a stop-the-world run, where units are only counted: the
+ * members walked and the references looked at, not the joins. */
+static HOT_INLINE uint32_t subtract_member_stw(uint32_t *w, int32_t left)
+{
+    (void)left;
+    uint32_t v = *w;
+    if (!(v & GW_INSET)) {
+        if (!joins(v))
+            return 0;
+        join(obj_of(w), w, v, obj_of(w)->ob_rc);
+    }
+    return subtract_refs(obj_of(w));
+}
+
 static void ph_subtract(uint32_t *work, uint32_t budget)
 {
     /* from the heap: tracked, and for generation 1, not in generation 2 or
      * permanent (gen's high bit); the rest is sorted out by joins() */
     const uint32_t mask = GW_TRACKED | (gc.jlim == 2u ? (2u << GW_GEN_SHIFT) : 0u);
     if (UNBOUNDED(budget))
-        each_member(work, budget, mask, GW_TRACKED, 0, 0, 1, subtract_member);
+        each_member(work, budget, mask, GW_TRACKED, 0, 0, 1, subtract_member_stw);
     else
         each_member(work, budget, mask, GW_TRACKED, 0, 0, 0, subtract_member);
     if (gc.part == 2) {
