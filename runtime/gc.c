@@ -773,21 +773,9 @@ static void ph_init(uint32_t *work, uint32_t budget)
     set_phase(OB_GC_SUBTRACT);
 }
 
-static HOT_INLINE uint32_t subtract_member(uint32_t *w, int32_t left)
-{
-    (void)left;
-    uint32_t v = *w, j0 = gc.joined;
-    if (!(v & GW_INSET)) {
-        if (!joins(v))
-            return 0;
-        join(obj_of(w), w, v, obj_of(w)->ob_rc);
-    }
-    uint32_t n = subtract_refs(obj_of(w));
-    return n + (gc.joined - j0); /* a unit more for each object that joined */
-}
-
-/* The same in a stop-the-world run, where units are only counted: the
- * members walked and the references looked at, not the joins. */
+/* SUBTRACT on one entry: it joins if it may and has not, and its
+ * references are subtracted. Returns the references looked at (the units
+ * of a stop-the-world run, where they are only counted). */
 static HOT_INLINE uint32_t subtract_member_stw(uint32_t *w, int32_t left)
 {
     (void)left;
@@ -798,6 +786,14 @@ static HOT_INLINE uint32_t subtract_member_stw(uint32_t *w, int32_t left)
         join(obj_of(w), w, v, obj_of(w)->ob_rc);
     }
     return subtract_refs(obj_of(w));
+}
+
+/* The same in a step: a unit more for each object that joined. */
+static HOT_INLINE uint32_t subtract_member(uint32_t *w, int32_t left)
+{
+    uint32_t j0 = gc.joined;
+    uint32_t n = subtract_member_stw(w, left);
+    return n + (gc.joined - j0);
 }
 
 static void ph_subtract(uint32_t *work, uint32_t budget)
