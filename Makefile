@@ -25,6 +25,8 @@ endif
 
 # ---------------------------------------------------------------- sources --
 RUNTIME_SRCS := $(sort $(wildcard runtime/*.c))
+# Target-only assembly (each file assembles to nothing where its core does not fit).
+RUNTIME_ASM_SRCS := $(sort $(wildcard runtime/arch/*.S))
 KERNEL_SRCS := kernel/startup.c kernel/kernel.c kernel/time.c kernel/fault.c kernel/semihost.c kernel/bench.c
 HARNESS_SRCS := tests/harness/t.c
 # A test suite is tests/<area>/test_*.c (runs everywhere and reports cases)
@@ -74,7 +76,7 @@ TARGET_LDFLAGS := $(ARCH_FLAGS) --specs=nano.specs -nostartfiles \
 TARGET_LIBS := -Wl,--start-group -lc_nano -lgcc -Wl,--end-group
 
 KERNEL_OBJS := $(patsubst %.c,$(B)/%.o,$(KERNEL_SRCS) kernel/uart_$(BOARD_CONSOLE).c $(BOARD_SRCS))
-RUNTIME_OBJS := $(patsubst %.c,$(B)/%.o,$(RUNTIME_SRCS))
+RUNTIME_OBJS := $(patsubst %.c,$(B)/%.o,$(RUNTIME_SRCS)) $(patsubst %.S,$(B)/%.o,$(RUNTIME_ASM_SRCS))
 HARNESS_OBJS := $(patsubst %.c,$(B)/%.o,$(HARNESS_SRCS))
 TEST_ELFS := $(patsubst %.c,$(B)/%.elf,$(TEST_SRCS))
 BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
@@ -109,6 +111,11 @@ $(B)/link.ld: linker/cortex-m.ld.S linker/$(BOARD_MEMORY) runtime/include/ob_con
 $(B)/%.o: %.c boards/$(BOARD)/board.mk
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC    $(BOARD)  $<")
+	$(Q)$(CC) $(TARGET_CFLAGS) -c $< -o $@
+
+$(B)/%.o: %.S boards/$(BOARD)/board.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS    $(BOARD)  $<")
 	$(Q)$(CC) $(TARGET_CFLAGS) -c $< -o $@
 
 $(LIBOBOL): $(RUNTIME_OBJS)

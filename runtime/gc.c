@@ -92,6 +92,10 @@ static struct {
 
     ob_object *stack[OB_GC_MARK_STACK];
     uint32_t sp;
+    /* MARK, stop-the-world: blocks above this address are still ahead of
+     * the heap walk; a member found there is marked, not pushed (the walk
+     * scans it when it gets there). UINTPTR_MAX otherwise: all pushed. */
+    uintptr_t front;
 
     /* Members with more references from S than the 12-bit refs field
      * holds: their exact figure lives here (refs field = GW_REFS_MAX says
@@ -312,15 +316,17 @@ static void push_grey(ob_object *o)
         gc.rescan = 1;
 }
 
-/* MARK: r is reachable from a scanned member: grey it. */
+/* MARK: r is reachable from a scanned member: grey it (pushed unless the
+ * walk is still to come to it). */
 static inline void mark_one(ob_object *r)
 {
     if (!is_container(r))
         return;
-    uint32_t *w = gw_of(r);
-    if ((*w & (GW_INSET | GW_MARK)) == GW_INSET) {
-        *w |= GW_MARK;
-        push_grey(r);
+    uint32_t *w = gw_of(r), v = *w;
+    if ((v & (GW_INSET | GW_MARK)) == GW_INSET) {
+        *w = v | GW_MARK;
+        if ((v & GW_YOUNG) || (uintptr_t)w <= gc.front)
+            push_grey(r);
     }
 }
 
@@ -603,6 +609,7 @@ static void begin(int generation)
     gc.found = gc.survivors = gc.collected_now = 0;
     gc.joined = gc.left = gc.unpromoted = 0;
     gc.sp = 0;
+    gc.front = UINTPTR_MAX;
     gc.rescan = 0;
     gc.nbig = 0;
     gc.special = 0;
@@ -624,6 +631,12 @@ static void begin(int generation)
  * (young entries are not filtered) and returns the work it did beyond the
  * entry's own unit; left: the units left in the step before the entry. */
 typedef uint32_t (*member_fn)(uint32_t *w, int32_t left);
+
+/* A stop-the-world run of the heap walk done in one go: the blocks at
+ * [b, end), step bytes apart (the phase's filter and figures are in its
+ * context, below); ordered: the run is small blocks (the walk goes in
+ * address order). Returns the units (entries and references looked at). */
+typedef uint32_t (*span_fn)(uintptr_t b, uintptr_t end, uint32_t step, int ordered);
 
 /* Units for blocks the walk passes over without a look: one per 2^7 bytes
  * (a few blocks; a look is a load and a test). */
@@ -658,7 +671,7 @@ static inline int32_t units_left(uint32_t budget, uint32_t wk)
  * apart as they are passed (CLEAR). */
 static inline __attribute__((always_inline)) void
 each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int frees,
-            int young_out, int unbounded, member_fn fn)
+            int young_out, int unbounded, member_fn fn, span_fn sfn)
 {
     uint32_t wk = *work;
     mask |= GW_TAG | GW_YOUNG;
@@ -710,6 +723,11 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
          * what is left no longer covers the bytes passed. */
         const uint32_t epoch = *gc.epochp;
         const uintptr_t start = b;
+        if (unbounded && sfn) {
+            wk += sfn(b, end, step, gc.walk.phase == 0) +
+                  (uint32_t)((end - b) >> PASS_SHIFT);
+            continue;
+        }
         if (unbounded) {
             /* A stop-the-world run: no room to share out, the units only
              * counted (for the statistics). */
@@ -759,7 +777,7 @@ static __attribute__((noinline)) void each_member_freeing(uint32_t *work, uint32
                                                            uint32_t mask, uint32_t want,
                                                            int young_out, member_fn fn)
 {
-    each_member(work, budget, mask, want, 1, young_out, 0, fn);
+    each_member(work, budget, mask, want, 1, young_out, 0, fn, NULL);
 }
 
 /* INIT: the instant the collection starts. The set is open: members join
@@ -796,15 +814,168 @@ static HOT_INLINE uint32_t subtract_member(uint32_t *w, int32_t left)
     return n + (gc.joined - j0);
 }
 
+#if !OB_HEAP_SMALL
+/* ---- the stop-the-world loops -----------------------------------------------
+ * A run of SUBTRACT or MARK with no budget, one pool's blocks at a time:
+ * nothing else runs meanwhile, so the loops keep everything in registers
+ * and MARK leaves members ahead of the walk to the walk (docs/gc.md,
+ * "Stop-the-world runs"). On ARMv7-M they are Thumb-2
+ * (runtime/arch/gc_v7m.S: GCC spills too much of them); the C below is the
+ * same loops for every other target and for OB_GC_ASM=0. What a phase's
+ * runs share is set when it starts a walk, in a context the assembly reads
+ * at fixed offsets (checked here). */
+typedef struct ob_gc_sub_ctx {
+    uint32_t mask, want;  /* the walk's filter (TAG and YOUNG included) */
+    uint32_t lim;         /* gc.jlim << GW_GEN_SHIFT */
+    const ob_type *tuple; /* &ob_tuple_type */
+    uint32_t *joined;     /* &gc.joined: members that joined, added to */
+    uint32_t *special;    /* &gc.special: of those, with weak references or a finalizer */
+} ob_gc_sub_ctx;
+typedef struct ob_gc_mark_ctx {
+    uint32_t *sp;          /* &gc.sp: the grey stack's entries */
+    ob_object **base;      /* gc.stack */
+    ob_object **lim;       /* gc.stack + OB_GC_MARK_STACK */
+    const ob_type *tuple;  /* &ob_tuple_type */
+    uint32_t gen;          /* gc.next_gen << GW_GEN_SHIFT */
+    uintptr_t unordered;   /* the run in hand: 0 in address order, else UINTPTR_MAX */
+    uint32_t *left;        /* &gc.left: objects scanned are added */
+    uint8_t *rescan;       /* &gc.rescan */
+} ob_gc_mark_ctx;
+extern ob_gc_sub_ctx ob_gc_stw_sub_;
+extern ob_gc_mark_ctx ob_gc_stw_mark_;
+ob_gc_sub_ctx ob_gc_stw_sub_;
+ob_gc_mark_ctx ob_gc_stw_mark_;
+
+#if OB_GC_ASM
+uint32_t ob_gc_subtract_span_v7m(uintptr_t b, uintptr_t end, uint32_t step, int ordered);
+uint32_t ob_gc_mark_span_v7m(uintptr_t b, uintptr_t end, uint32_t step, int ordered);
+uint32_t ob_gc_stw_subtract_traverse_(ob_object *o);
+void ob_gc_stw_count_big_(ob_object *r, uint32_t *w, uint32_t v);
+uint32_t ob_gc_stw_traverse_(ob_object *o, uintptr_t front);
+void ob_gc_stw_promote_slow_(ob_object *o, uint32_t *w, uint32_t v);
+#define subtract_span_stw ob_gc_subtract_span_v7m
+#define mark_span_stw ob_gc_mark_span_v7m
+_Static_assert(sizeof(void *) == 4 && OB_GC_HEAD_SIZE == 4, "gc_v7m.S: 32-bit layout");
+_Static_assert(offsetof(ob_gc_sub_ctx, mask) == 0 && offsetof(ob_gc_sub_ctx, want) == 4 &&
+                   offsetof(ob_gc_sub_ctx, lim) == 8 && offsetof(ob_gc_sub_ctx, tuple) == 12 &&
+                   offsetof(ob_gc_sub_ctx, joined) == 16 && offsetof(ob_gc_sub_ctx, special) == 20,
+               "gc_v7m.S: S_* offsets");
+_Static_assert(offsetof(ob_gc_mark_ctx, sp) == 0 && offsetof(ob_gc_mark_ctx, base) == 4 &&
+                   offsetof(ob_gc_mark_ctx, lim) == 8 && offsetof(ob_gc_mark_ctx, tuple) == 12 &&
+                   offsetof(ob_gc_mark_ctx, gen) == 16 && offsetof(ob_gc_mark_ctx, unordered) == 20 &&
+                   offsetof(ob_gc_mark_ctx, left) == 24 && offsetof(ob_gc_mark_ctx, rescan) == 28,
+               "gc_v7m.S: C_* offsets");
+_Static_assert(offsetof(ob_object, ob_rc) == 0 && offsetof(ob_object, ob_type) == 4 &&
+                   offsetof(ob_tupleobj, size) == 8 && offsetof(ob_tupleobj, items) == 12 &&
+                   offsetof(ob_type, refs_at) == 64 && offsetof(ob_type, refs_n) == 66,
+               "gc_v7m.S: W_* and T_* offsets");
+_Static_assert(GW_TAG == 0x01 && GW_GEN_MASK == 0x06 && GW_TRACKED == 0x08 && GW_INSET == 0x10 &&
+                   GW_MARK == 0x20 && GW_COUNTED == 0x40 && GW_YOUNG == 0x80 &&
+                   GW_IDX_SHIFT == 8 && GW_IDX_MASK == (0xFFFu << 8) && GW_REFS_SHIFT == 20 &&
+                   GW_REFS_MAX == 4095 && GW_GEN_SHIFT == 1,
+               "gc_v7m.S: gc word bits");
+_Static_assert(OB_F_BARRIER == 0x02 && OB_F_WEAKREFD == 0x08 && OB_F_GCWORD == 0x40 &&
+                   OB_F_FINPEND == 0x80 && OB_RC_SHIFT == 8 && OB_REFS_INDIRECT == 0x8000 &&
+                   OB_REFS_COUNTED == 0x8000,
+               "gc_v7m.S: count word bits and layout flags");
+
+/* What the assembly leaves to C: a SUBTRACT entry whose references only
+ * its traverse knows (it has joined); returns the references looked at. */
+uint32_t ob_gc_stw_subtract_traverse_(ob_object *o)
+{
+    visit_work = 0;
+    if (o->ob_type->traverse)
+        o->ob_type->traverse(o, visit_subtract, NULL);
+    return visit_work;
+}
+
+/* ... a member referenced 4094 times and more */
+void ob_gc_stw_count_big_(ob_object *r, uint32_t *w, uint32_t v)
+{
+    count_big(r, w, v);
+}
+#else
+/* SUBTRACT over a run: subtract_member_stw on each entry, with the
+ * counters and the join limit in locals. The heap's runs come after the
+ * young table's part: a young object that may join has joined, so
+ * joins() is one compare. */
+static __attribute__((noinline)) uint32_t subtract_span_stw(uintptr_t b, uintptr_t end,
+                                                             uint32_t step, int ordered)
+{
+    (void)ordered;
+    const ob_gc_sub_ctx *c = &ob_gc_stw_sub_;
+    const uint32_t mask = c->mask, want = c->want, lim = c->lim;
+    const uint32_t jmask = GW_YOUNG | GW_TRACKED | GW_GEN_MASK;
+    uint32_t u = 0, joined = 0, special = 0;
+    for (; b < end; b += step) {
+        uint32_t *w = (uint32_t *)b, v = *w;
+        if ((v & mask) != want)
+            continue;
+        ob_object *o = obj_of(w);
+        if (!(v & GW_INSET)) {
+            /* the walk's entries are not young: joins() is one compare */
+            if ((v & jmask) - GW_TRACKED >= lim)
+                continue;
+            uintptr_t rc = o->ob_rc;
+            special += (rc & (OB_F_WEAKREFD | OB_F_FINPEND)) != 0;
+            o->ob_rc = rc | OB_F_BARRIER;
+            *w = v | GW_INSET;
+            joined++;
+        }
+        ob_object **p;
+        uint32_t n;
+        if (!refs_of(o, &p, &n)) {
+            u += 1 + subtract_refs(o);
+            continue;
+        }
+        u += 1 + n;
+        for (ob_object **e = p + n; p != e; p++) {
+            ob_object *r = *p;
+            if (!is_container(r))
+                continue;
+            uintptr_t rc = r->ob_rc;
+            uint32_t *rw = gw_of(r), rv = *rw;
+            if (!(rv & GW_INSET)) {
+                /* joins(), where the young part has been through: a young
+                 * object that may join has joined */
+                if ((rv & jmask) - GW_TRACKED >= lim)
+                    continue;
+                special += (rc & (OB_F_WEAKREFD | OB_F_FINPEND)) != 0;
+                r->ob_rc = rc | OB_F_BARRIER;
+                rv |= GW_INSET;
+                joined++;
+            }
+            if (rv < ((GW_REFS_MAX - 1u) << GW_REFS_SHIFT))
+                *rw = rv + (1u << GW_REFS_SHIFT);
+            else
+                count_big(r, rw, rv);
+        }
+    }
+    *c->joined += joined;
+    *c->special += special;
+    return u;
+}
+#endif
+#else
+#define subtract_span_stw NULL
+#endif
+
 static void ph_subtract(uint32_t *work, uint32_t budget)
 {
     /* from the heap: tracked, and for generation 1, not in generation 2 or
      * permanent (gen's high bit); the rest is sorted out by joins() */
     const uint32_t mask = GW_TRACKED | (gc.jlim == 2u ? (2u << GW_GEN_SHIFT) : 0u);
-    if (UNBOUNDED(budget))
-        each_member(work, budget, mask, GW_TRACKED, 0, 0, 1, subtract_member_stw);
+    if (UNBOUNDED(budget)) {
+#if !OB_HEAP_SMALL
+        ob_gc_stw_sub_ = (ob_gc_sub_ctx){mask | GW_TAG | GW_YOUNG, GW_TRACKED | GW_TAG,
+                                         gc.jlim << GW_GEN_SHIFT, &ob_tuple_type, &gc.joined,
+                                         &gc.special};
+#endif
+        each_member(work, budget, mask, GW_TRACKED, 0, 0, 1, subtract_member_stw,
+                    subtract_span_stw);
+    }
     else
-        each_member(work, budget, mask, GW_TRACKED, 0, 0, 0, subtract_member);
+        each_member(work, budget, mask, GW_TRACKED, 0, 0, 0, subtract_member, NULL);
     if (gc.part == 2) {
         /* the heavily referenced members: held from outside or not */
         for (uint32_t i = 0; i < gc.nbig; i++) {
@@ -856,6 +1027,98 @@ static HOT_INLINE uint32_t mark_member(uint32_t *w, int32_t left)
     return n;
 }
 
+#if !OB_HEAP_SMALL
+#if OB_GC_ASM
+/* What the assembly's MARK leaves to C: an object whose references only
+ * its traverse knows, scanned (the assembly promotes it after); returns
+ * the references looked at. */
+uint32_t ob_gc_stw_traverse_(ob_object *o, uintptr_t front)
+{
+    visit_work = 0;
+    gc.front = front;
+    if (o->ob_type->traverse)
+        o->ob_type->traverse(o, visit_mark, NULL);
+    gc.front = UINTPTR_MAX;
+    return visit_work;
+}
+
+/* ... and promote's rare cases */
+void ob_gc_stw_promote_slow_(ob_object *o, uint32_t *w, uint32_t v)
+{
+    promote_slow(o, w, v);
+}
+#else
+/* MARK over a run: each root (or member marked) scanned, then what it
+ * pushed. Members the scans find further on in the run (or in runs to
+ * come) are only marked: the walk scans them when it gets there, which
+ * spares most pushes and pops when objects are made before what they hold
+ * (docs/gc.md, "Stop-the-world runs"). Young members are not walked (the
+ * table's part came first) and a large run has no order: those are
+ * pushed. */
+static __attribute__((noinline)) uint32_t mark_span_stw(uintptr_t b, uintptr_t end, uint32_t step,
+                                                         int ordered)
+{
+    const uint32_t mask = GW_TAG | GW_YOUNG | GW_INSET, want = GW_TAG | GW_INSET;
+    ob_object **const stack = gc.stack;
+    ob_object **sp = stack + gc.sp;
+    const uintptr_t unordered = ordered ? 0 : UINTPTR_MAX;
+    uint32_t u = 0;
+    for (; b < end; b += step) {
+        uint32_t *w = (uint32_t *)b, v = *w;
+        if ((v & mask) != want)
+            continue;
+        ob_object *o = obj_of(w);
+        if (!(v & GW_MARK) && !held_from_outside(o, v))
+            continue;
+        const uintptr_t front = b | unordered;
+        for (;;) {
+            ob_object **p;
+            uint32_t n;
+            if (refs_of(o, &p, &n)) {
+                for (ob_object **e = p + n; p != e; p++) {
+                    ob_object *r = *p;
+                    if (!is_container(r))
+                        continue;
+                    uint32_t *rw = gw_of(r), rv = *rw;
+                    if ((rv & (GW_INSET | GW_MARK)) != GW_INSET)
+                        continue;
+                    *rw = rv | GW_MARK;
+                    if ((uintptr_t)rw > front && !(rv & GW_YOUNG))
+                        continue; /* ahead: the walk scans it */
+                    if (sp != stack + OB_GC_MARK_STACK)
+                        *sp++ = r;
+                    else
+                        gc.rescan = 1;
+                }
+            } else {
+                visit_work = 0;
+                gc.sp = (uint32_t)(sp - stack);
+                gc.front = front;
+                if (o->ob_type->traverse)
+                    o->ob_type->traverse(o, visit_mark, NULL);
+                gc.front = UINTPTR_MAX;
+                sp = stack + gc.sp;
+                n = visit_work;
+            }
+            u += 1 + n;
+            promote(o, w);
+            do {
+                if (sp == stack)
+                    goto next;
+                o = *--sp;
+                w = gw_of(o);
+            } while (!(*w & GW_INSET));
+        }
+    next:;
+    }
+    gc.sp = (uint32_t)(sp - stack);
+    return u;
+}
+#endif
+#else
+#define mark_span_stw NULL
+#endif
+
 static void ph_mark(uint32_t *work, uint32_t budget, int remark)
 {
     uint32_t wk = *work;
@@ -878,10 +1141,16 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
             }
             break;
         }
-        if (UNBOUNDED(budget))
-            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 1, mark_member);
+        if (UNBOUNDED(budget)) {
+#if !OB_HEAP_SMALL
+            ob_gc_stw_mark_ = (ob_gc_mark_ctx){&gc.sp, gc.stack, gc.stack + OB_GC_MARK_STACK,
+                                               &ob_tuple_type, gc.next_gen << GW_GEN_SHIFT, 0,
+                                               &gc.left, &gc.rescan};
+#endif
+            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 1, mark_member, mark_span_stw);
+        }
         else
-            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 0, mark_member);
+            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 0, mark_member, NULL);
     }
     *work = wk;
 }

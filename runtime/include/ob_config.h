@@ -213,6 +213,18 @@ static_assert(OB_POOL_SIZE - 32 >= 2 * OB_SMALL_LIMIT,
 #define OB_GC_MARK_STACK 64
 #endif
 
+/* The stop-the-world collector loops in assembly (runtime/arch/gc_v7m.S)
+ * on ARMv7-M (Cortex-M3/M4/M7) outside the small-RAM profile: 1, or 0 for
+ * gc.c's C loops everywhere (EXTRA_CFLAGS=-DOB_GC_ASM=0: the same results,
+ * more instructions). */
+#ifndef OB_GC_ASM
+#if (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)) && !OB_HEAP_SMALL
+#define OB_GC_ASM 1
+#else
+#define OB_GC_ASM 0
+#endif
+#endif
+
 /* Members with 4095 or more references at the start of a collection
  * whose exact figure the collector keeps (8 bytes each, static); beyond
  * these, such a member is kept for that collection. 1..256. */

@@ -520,6 +520,96 @@ static void test_long_ring_and_wide_fanout(void)
     gct_end();
 }
 
+/* Chains the collector must follow whatever their objects' addresses. A
+ * stop-the-world MARK leaves members ahead of its heap walk (higher
+ * addresses) to the walk and pushes the others: a chain whose links point
+ * down (made first, linked after), one whose links point up, one from an
+ * old object into young ones (the walk never visits young members: the
+ * table's part came first), and one from a large block (the walk's large
+ * part has no address order). Only each chain's head is held from outside;
+ * every link must survive each kind of collection intact. */
+enum { CHAIN = 6 };
+
+static void chain_check(ob_object *head, ob_object *const *link, int n)
+{
+    ob_object *x = head;
+    for (int i = 0; i < n; i++) {
+        ob_object *next = ob_is_type(x, &ob_tuple_type) ? ob_tuple_get(x, 0) : ob_struct_get(x, 0);
+        if (next != link[i]) {
+            t_fail(__FILE__, __LINE__, "chain broken at link %d", i);
+            return;
+        }
+        checked(next);
+        x = next;
+    }
+    T_ASSERT(ob_struct_get(x, 0) == OB_NONE || ob_struct_get(x, 0) == NULL);
+}
+
+static void test_stw_mark_any_address_order(void)
+{
+    gct_begin();
+    size_t base = live();
+    ob_object *down[CHAIN], *up[CHAIN], *young[CHAIN];
+    for (int i = 0; i < CHAIN; i++) {
+        down[i] = node_new(&node_type, NULL, NULL);
+        up[i] = node_new(&node_type, NULL, NULL);
+    }
+    /* made in address order (one pool, carved upward) */
+    for (int i = 1; i < CHAIN; i++)
+        T_ASSERT((uintptr_t)down[i - 1] < (uintptr_t)down[i] &&
+                 (uintptr_t)up[i - 1] < (uintptr_t)up[i]);
+    /* down: down[5] -> down[4] -> ... -> down[0]; up: up[0] -> ... -> up[5] */
+    for (int i = CHAIN - 1; i > 0; i--)
+        T_EQ(ob_struct_set(down[i], 0, down[i - 1]), 0);
+    for (int i = 0; i + 1 < CHAIN; i++)
+        T_EQ(ob_struct_set(up[i], 0, up[i + 1]), 0);
+    /* a large tuple (past the small limit) whose first item starts a chain */
+    ob_object *big = ob_tuple_new(OB_SMALL_LIMIT / sizeof(ob_object *) + 8);
+    T_ASSERT(big != NULL);
+    ob_object *bl[CHAIN];
+    for (int i = 0; i < CHAIN; i++)
+        bl[i] = node_new(&node_type, NULL, NULL);
+    T_EQ(ob_tuple_set(big, 0, bl[0]), 0);
+    for (int i = 0; i + 1 < CHAIN; i++)
+        T_EQ(ob_struct_set(bl[i], 0, bl[i + 1]), 0);
+    ob_object *old = node_new(&node_type, NULL, NULL);
+    T_EQ(ob_gc_collect(1), 0);
+    T_EQ(ob_gc_collect(1), 0); /* all in generation 2: walked, not in the young table */
+    for (int i = 0; i < CHAIN; i++)
+        young[i] = node_new(&node_type, NULL, NULL);
+    T_EQ(ob_struct_set(old, 0, young[0]), 0);
+    for (int i = 0; i + 1 < CHAIN; i++)
+        T_EQ(ob_struct_set(young[i], 0, young[i + 1]), 0);
+    /* only the heads are held from here on */
+    ob_object *down_head = down[CHAIN - 1], *up_head = up[0];
+    for (int i = 0; i < CHAIN; i++) {
+        if (down[i] != down_head)
+            ob_decref(down[i]);
+        if (up[i] != up_head)
+            ob_decref(up[i]);
+        ob_decref(young[i]);
+        ob_decref(bl[i]);
+    }
+    size_t before = live();
+    for (int round = 0; round < 4; round++) {
+        int gen = round == 0 ? 2 : round == 1 ? 1 : round == 2 ? 0 : 2;
+        T_EQ(ob_gc_collect(gen), 0);
+        T_EQ(live(), before);
+        ob_object *downs[CHAIN - 1], *ups[CHAIN - 1];
+        for (int i = 0; i < CHAIN - 1; i++) {
+            downs[i] = down[CHAIN - 2 - i];
+            ups[i] = up[i + 1];
+        }
+        chain_check(down_head, downs, CHAIN - 1);
+        chain_check(up_head, ups, CHAIN - 1);
+        chain_check(old, young, CHAIN);
+        chain_check(big, bl, CHAIN);
+    }
+    ob_decref(down_head), ob_decref(up_head), ob_decref(old), ob_decref(big);
+    T_EQ(live(), base);
+    gct_end();
+}
+
 /* The gc word keeps 12 bits of count during a collection; a member of a
  * garbage cycle with 4095 or more references is still garbage (CPython
  * collects it). Needs 16 KiB of references on 32-bit: skipped on small
@@ -997,6 +1087,61 @@ static void peer_cb(ob_object *wr, void *ctx)
         peer_saw++;
         ob_decref(other);
     }
+}
+
+/* Garbage that is old when it dies: a full collection finds it by walking
+ * the heap (the young table's part has nothing of it), and joins each
+ * object as the walk reaches it. Each kind of member still counts: one
+ * with a finalizer (it runs), one with a weak reference (cleared, and the
+ * surviving reference's callback runs), one referenced 4095 times and
+ * more (the big table; where the heap has room). */
+static void test_old_garbage_found_by_the_walk(void)
+{
+    gct_begin();
+    wr_cb_runs = 0, wr_cb_arg = NULL, wr_cb_saw_referent = 0;
+    size_t base = live();
+    ob_object *kept = ob_list_new(), *k = ob_str_from_cstr("kept");
+    T_ASSERT(kept && k);
+    T_EQ(ob_list_append(kept, k), 0);
+    T_EQ(ob_list_append(kept, ob_small_from(1)), 0);
+    ob_decref(k);
+    ob_object *f = node_new(&fin_type, NULL, kept);
+    ob_decref(kept);
+    T_EQ(ob_struct_set(f, 0, f), 0);
+    ob_object *w = node_new(&node_type, NULL, NULL);
+    T_EQ(ob_struct_set(w, 0, w), 0);
+    ob_object *ww = ob_weakref_new(w, wr_cb, NULL);
+    T_ASSERT(ww != NULL);
+    int big = heap_capacity_() >= (256u << 10);
+    ob_object *l = NULL;
+    if (big) {
+        l = ob_list_new();
+        T_ASSERT(l != NULL);
+        for (int i = 0; i < 4100; i++)
+            T_EQ(ob_list_append(l, l), 0);
+    } else {
+        t_printf("# heap too small for 4100 references: that part skipped\n");
+    }
+    T_EQ(ob_gc_collect(1), 0);
+    T_EQ(ob_gc_collect(1), 0); /* generation 2: no longer in the young table */
+    ob_object *g2 = ob_gc_get_objects(2);
+    T_ASSERT(g2 != NULL);
+    T_EQ(count_in(g2, f) + count_in(g2, w) + count_in(g2, kept) + (big ? count_in(g2, l) : 0),
+         big ? 4u : 3u);
+    ob_decref(g2);
+    ob_decref(f), ob_decref(w);
+    if (l)
+        ob_decref(l);
+    T_EQ(ob_gc_collect(2), big ? 4 : 3);
+    T_EQ(fin_runs, 1);
+    T_EQ(fin_count_of(f), 1);
+    T_EQ(fin_data_ok, 1); /* it ran before anything was cleared (PEP 442) */
+    T_EQ(wr_cb_runs, 1);
+    T_ASSERT(wr_cb_arg == ww);
+    T_ASSERT(ob_weakref_get(ww) == NULL);
+    ob_decref(ww);
+    T_EQ(live(), base);
+    gct_end();
 }
 
 static void test_weakref_callbacks_see_no_garbage(void)
@@ -2021,6 +2166,7 @@ static const t_case cases[] = {
     T_CASE(test_wvdict_in_cycle),
     T_CASE(test_wvdict_drops_cyclic_values),
     T_CASE(test_long_ring_and_wide_fanout),
+    T_CASE(test_stw_mark_any_address_order),
     T_CASE(test_heavily_referenced_cycle_member),
     T_CASE(test_reachable_cycle_survives),
     T_CASE(test_objects_held_by_c_survive),
@@ -2036,6 +2182,7 @@ static const t_case cases[] = {
     T_CASE(test_weakref_to_cycle_member),
     T_CASE(test_weakref_in_garbage_does_not_call_back),
     T_CASE(test_weakref_callbacks_see_no_garbage),
+    T_CASE(test_old_garbage_found_by_the_walk),
     T_CASE(test_saveall_keeps_garbage),
     T_CASE(test_freeze_and_unfreeze),
     T_CASE(test_threshold_get_set),

@@ -1,0 +1,432 @@
+/* gc_v7m.S - the stop-the-world SUBTRACT and MARK over one run of the heap
+ * walk, in Thumb-2 for ARMv7-M (Cortex-M3/M4/M7). gc.c's subtract_span_stw
+ * and mark_span_stw are the same loops in C (the host and ARMv6-M build
+ * those); these copies exist because GCC keeps too few of the loops' values
+ * in registers, and a full collection's cost per live object is one of
+ * issue 5's goals (docs/gc.md, "Stop-the-world runs";
+ * docs/benchmarks.md).
+ *
+ * uint32_t ob_gc_subtract_span_v7m(uintptr_t b, uintptr_t end, uint32_t step,
+ *                                  int ordered);
+ * (c: the phase's context, ob_gc_stw_sub_; ordered is not used)
+ *
+ * Goes through the blocks [b, end), step bytes apart; an entry is a block
+ * whose gc word w has (w & c->mask) == c->want. An entry not yet in the set
+ * joins it if it may (old, its generation below the limit: one compare),
+ * and each reference it holds to a heap container that is a member, or may
+ * join (then joins, as above: a young object that may join has joined
+ * already, the young table's part of the walk came first), adds one to
+ * that member's refs (the big table past 4093, in C). Joining: the barrier bit in the count word, INSET in the gc word, and
+ * the members with weak references or a finalizer pending counted. Returns
+ * the units (entries plus references looked at); what joined is added to
+ * *c->joined and *c->special.
+ *
+ * uint32_t ob_gc_mark_span_v7m(uintptr_t b, uintptr_t end, uint32_t step,
+ *                              int ordered);
+ * (c: the phase's context, ob_gc_stw_mark_)
+ *
+ * Goes through the blocks [b, end), step bytes apart. A block that is a
+ * member (gc word: TAG and INSET, not YOUNG) and is marked or held from
+ * outside (count above refs, refs not the big table's 4095) is scanned,
+ * then everything the scan pushed. A scan marks each member it references
+ * that is neither marked nor scanned; it pushes it unless the walk has
+ * still to come to it (a gc word above the run's current block, not young,
+ * the run ordered); then the object is promoted (barrier lifted, out of
+ * the set, one generation up). Returns the units (objects scanned plus
+ * references looked at); *c->sp is the stack's entries again, and the
+ * objects scanned are added to *c->left.
+ *
+ * The constants below are gc.c's and ob_object.h's; gc.c checks each of
+ * them with a static_assert next to its definitions of the contexts.
+ */
+    .syntax unified
+    .thumb
+
+#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)
+
+/* gc word bits */
+#define GW_TRACKED  0x08
+#define GW_GEN2     0x04        /* GEN >= 2 */
+#define GW_GEN_MASK 0x06
+#define GW_INSET    0x10
+#define GW_MARK     0x20
+#define GW_YOUNG    0x80
+#define GW_FLAGS_CLEARED 0x70   /* INSET | MARK | COUNTED */
+#define MARK_MASK   0x91        /* TAG | INSET | YOUNG */
+#define MARK_WANT   0x11        /* TAG | INSET */
+#define REFS_BIG    4095
+/* count word bits */
+#define F_BARRIER   0x02
+#define F_GCWORD    0x40
+/* object layout, from the gc word (the object is 4 bytes on) */
+#define W_RC        4
+#define W_TYPE      8
+#define W_TUPLE_N   12
+#define W_TUPLE_ITEMS 16
+#define T_REFS_AT   64
+#define T_REFS_N    66
+#define REFS_FLAG   0x8000      /* OB_REFS_INDIRECT, OB_REFS_COUNTED */
+/* ob_gc_mark_ctx */
+#define C_SP        0
+#define C_BASE      4
+#define C_LIM       8
+#define C_TUPLE     12
+#define C_GEN       16
+#define C_UNORDERED 20
+#define C_LEFT      24
+#define C_RESCAN    28
+
+/* ob_gc_sub_ctx */
+#define S_MASK      0
+#define S_WANT      4
+#define S_LIM       8
+#define S_TUPLE     12
+#define S_JOINED    16
+#define S_SPECIAL   20
+#define GW_JOIN_MASK 0x8E       /* YOUNG | TRACKED | GEN */
+#define F_SPECIAL   0x88        /* OB_F_WEAKREFD | OB_F_FINPEND */
+#define REFS_ONE    0x100000
+#define REFS_HIGH   0x200000    /* -this: refs 4094 and up (cmn) */
+
+/* registers:
+ *   r0 p (slot), r1 e (slots' end), r2 r (a slot's value), r3 its gc word
+ *   r4 the entry's object, r5 b, r6 end, r7 step, r8 c,
+ *   r9 joined, r10 special, r11 units, r12 and lr scratch */
+    .section .text.ob_gc_subtract_span_v7m, "ax", %progbits
+    .global ob_gc_subtract_span_v7m
+    .type ob_gc_subtract_span_v7m, %function
+    .thumb_func
+    .align 2
+ob_gc_subtract_span_v7m:
+    push    {r3-r11, lr}
+    mov     r5, r0
+    mov     r6, r1
+    mov     r7, r2
+    ldr     r8, =ob_gc_stw_sub_
+    movs    r0, #0
+    mov     r9, r0
+    mov     r10, r0
+    mov     r11, r0
+    b       .LScheck
+.LSnext:                            /* after an entry */
+    add     r5, r5, r7
+.LScheck:
+    ldr     r12, [r8, #S_MASK]
+    ldr     lr, [r8, #S_WANT]
+    cmp     r5, r6
+    bhs     .LSdone
+.LSskip:                            /* the filter, with mask and want in registers */
+    ldr     r3, [r5]
+    and     r2, r3, r12
+    cmp     r2, lr
+    beq     .LSentry
+    add     r5, r5, r7
+    cmp     r5, r6
+    blo     .LSskip
+    b       .LSdone
+.LSentry:
+    add     r4, r5, #4
+    tst     r3, #GW_INSET
+    bne     .LSrefs
+    and     r12, r3, #GW_JOIN_MASK  /* the walk's entries are old: one compare */
+    sub     r12, r12, #GW_TRACKED
+    ldr     lr, [r8, #S_LIM]
+    cmp     r12, lr
+    bhs     .LSnext
+    ldr     r12, [r4]               /* joins */
+    tst     r12, #F_SPECIAL
+    it      ne
+    addne   r10, r10, #1
+    orr     r12, r12, #F_BARRIER
+    str     r12, [r4]
+    orr     r3, r3, #GW_INSET
+    str     r3, [r5]
+    add     r9, r9, #1
+.LSrefs:
+    ldr     r3, [r4, #4]            /* type */
+    ldr     lr, [r8, #S_TUPLE]
+    cmp     r3, lr
+    bne     .LSnottuple
+    ldr     r1, [r4, #8]
+    add     r0, r4, #12
+    b       .LSslots
+.LSnottuple:
+    ldrh    r0, [r3, #T_REFS_AT]
+    ldrh    r1, [r3, #T_REFS_N]
+    cmp     r0, #0
+    beq     .LStraverse
+    orr     lr, r0, r1
+    tst     lr, #REFS_FLAG
+    bne     .LSgeneral
+    add     r0, r0, r4
+.LSslots:                           /* r0 p, r1 n */
+    add     r11, r11, r1
+    add     r11, r11, #1
+    add     r1, r0, r1, lsl #2
+    cmp     r0, r1
+    beq     .LSnext
+.LSslot:
+    ldr     r2, [r0], #4
+    cbz     r2, .LSslot_end         /* NULL */
+    tst     r2, #1
+    bne     .LSslot_end             /* small int */
+    ldr     lr, [r2]
+    tst     lr, #F_GCWORD
+    beq     .LSslot_end             /* no gc word */
+    ldr     r3, [r2, #-4]
+    tst     r3, #GW_INSET
+    bne     .LScount
+    and     lr, r3, #GW_JOIN_MASK   /* may it join? one compare (a young */
+    sub     lr, lr, #GW_TRACKED     /* object that may has joined: the */
+    ldr     r12, [r8, #S_LIM]       /* table's part came first) */
+    cmp     lr, r12
+    bhs     .LSslot_end
+    ldr     r12, [r2]
+    tst     r12, #F_SPECIAL
+    it      ne
+    addne   r10, r10, #1
+    orr     r12, r12, #F_BARRIER
+    str     r12, [r2]
+    orr     r3, r3, #GW_INSET
+    add     r9, r9, #1
+.LScount:
+    cmn     r3, #REFS_HIGH
+    bhs     .LSbig
+    add     r3, r3, #REFS_ONE
+    str     r3, [r2, #-4]
+.LSslot_end:
+    cmp     r0, r1
+    bne     .LSslot
+    b       .LSnext
+.LSbig:                             /* refs 4094 and up: the big table (C) */
+    push    {r0, r1}
+    mov     r0, r2
+    sub     r1, r2, #4
+    mov     r2, r3
+    bl      ob_gc_stw_count_big_
+    pop     {r0, r1}
+    b       .LSslot_end
+.LSgeneral:                         /* r0 at, r1 n, either with REFS_FLAG */
+    tst     r1, #REFS_FLAG
+    itt     ne
+    bicne   r1, r1, #REFS_FLAG
+    ldrne   r1, [r4, r1]
+    tst     r0, #REFS_FLAG
+    itte    ne
+    bicne   r0, r0, #REFS_FLAG
+    ldrne   r0, [r4, r0]
+    addeq   r0, r0, r4
+    b       .LSslots
+.LStraverse:                        /* through the type's traverse (C) */
+    mov     r0, r4
+    bl      ob_gc_stw_subtract_traverse_
+    add     r11, r11, r0
+    add     r11, r11, #1
+    b       .LSnext
+.LSdone:
+    ldr     r1, [r8, #S_JOINED]
+    ldr     r0, [r1]
+    add     r0, r0, r9
+    str     r0, [r1]                /* *joined += */
+    ldr     r1, [r8, #S_SPECIAL]
+    ldr     r0, [r1]
+    add     r0, r0, r10
+    str     r0, [r1]                /* *special += */
+    mov     r0, r11
+    pop     {r3-r11, pc}
+    .ltorg
+    .size ob_gc_subtract_span_v7m, . - ob_gc_subtract_span_v7m
+
+/* registers:
+ *   r0 p (slot), r1 e (slots' end), r2 r (a slot's value), r3 scratch
+ *   r4 gc word of the object being scanned
+ *   r5 b (the walk's block), r6 end, r7 step, r8 c
+ *   r9 grey stack pointer, r10 front, r11 sum of slots looked at,
+ *   r12 objects scanned, lr scratch */
+    .section .text.ob_gc_mark_span_v7m, "ax", %progbits
+    .global ob_gc_mark_span_v7m
+    .type ob_gc_mark_span_v7m, %function
+    .thumb_func
+    .align 2
+ob_gc_mark_span_v7m:
+    push    {r3-r11, lr}            /* 40 bytes: the stack stays 8-aligned */
+    mov     r5, r0
+    mov     r6, r1
+    mov     r7, r2
+    ldr     r8, =ob_gc_stw_mark_
+    subs    r3, r3, #1              /* ordered (1) -> 0; not (0) -> all ones */
+    str     r3, [r8, #C_UNORDERED]
+    ldr     r9, [r8, #C_SP]
+    ldr     r0, [r8, #C_BASE]
+    ldr     r9, [r9]
+    add     r9, r0, r9, lsl #2      /* the stack's top as a pointer */
+    movs    r0, #0
+    mov     r11, r0
+    mov     r12, r0
+    b       .Lcheck
+.Lnext:
+    add     r5, r5, r7
+.Lcheck:
+    cmp     r5, r6
+    bhs     .Ldone
+    ldr     r3, [r5]
+    and     lr, r3, #MARK_MASK
+    cmp     lr, #MARK_WANT
+    bne     .Lnext
+    tst     r3, #GW_MARK
+    bne     .Lroot
+    ldr     r2, [r5, #W_RC]         /* held from outside: count > refs */
+    lsrs    r2, r2, #8
+    cmp     r2, r3, lsr #20
+    bls     .Lnext
+    lsrs    r3, r3, #20
+    movw    lr, #REFS_BIG
+    cmp     r3, lr
+    beq     .Lnext
+.Lroot:
+    ldr     r10, [r8, #C_UNORDERED]
+    orr     r10, r10, r5            /* front: the block in hand, or all ones */
+    mov     r4, r5
+.Lscan:
+    ldr     r3, [r4, #W_TYPE]
+    ldr     lr, [r8, #C_TUPLE]
+    cmp     r3, lr
+    bne     .Lnottuple
+    ldr     r1, [r4, #W_TUPLE_N]
+    add     r0, r4, #W_TUPLE_ITEMS
+    b       .Lslots
+.Lnottuple:
+    ldrh    r0, [r3, #T_REFS_AT]
+    ldrh    r1, [r3, #T_REFS_N]
+    cmp     r0, #0
+    beq     .Ltraverse
+    orr     lr, r0, r1
+    tst     lr, #REFS_FLAG
+    bne     .Lgeneral
+    add     r0, r0, r4
+    adds    r0, r0, #4              /* the array inside the object */
+.Lslots:                            /* r0 p, r1 n */
+    add     r11, r11, r1
+    add     r1, r0, r1, lsl #2
+    cmp     r0, r1
+    beq     .Lpromote
+.Lslot:
+    ldr     r2, [r0], #4
+    cbz     r2, .Lslot_end          /* NULL */
+    tst     r2, #1
+    bne     .Lslot_end              /* small int */
+    ldr     r3, [r2]
+    tst     r3, #F_GCWORD
+    beq     .Lslot_end              /* no gc word: a leaf, or immortal */
+    ldr     r3, [r2, #-4]
+    and     lr, r3, #(GW_INSET | GW_MARK)
+    cmp     lr, #GW_INSET
+    bne     .Lslot_end              /* not a member, marked, or scanned */
+    orr     r3, r3, #GW_MARK
+    str     r3, [r2, #-4]
+    sub     lr, r2, #4
+    cmp     lr, r10
+    bls     .Lpush                  /* behind the walk (or unordered) */
+    tst     r3, #GW_YOUNG
+    beq     .Lslot_end              /* ahead: the walk will scan it */
+.Lpush:
+    ldr     lr, [r8, #C_LIM]
+    cmp     r9, lr
+    beq     .Loverflow
+    str     r2, [r9], #4
+.Lslot_end:
+    cmp     r0, r1
+    bne     .Lslot
+.Lpromote:                          /* r4: the gc word of the object scanned */
+    ldr     r3, [r4, #W_RC]
+    bic     r3, r3, #F_BARRIER
+    str     r3, [r4, #W_RC]
+    ldr     r3, [r4]
+    ubfx    r3, r3, #0, #20         /* refs 0 */
+    bic     r3, r3, #GW_FLAGS_CLEARED
+    tst     r3, #GW_TRACKED
+    beq     .Lpromote_slow
+    tst     r3, #GW_GEN2
+    bne     .Lpromote_gen
+    ldr     r2, [r4, #W_TYPE]       /* a young tuple: maybe untracked */
+    ldr     lr, [r8, #C_TUPLE]
+    cmp     r2, lr
+    beq     .Lpromote_slow
+.Lpromote_gen:
+    ldr     lr, [r8, #C_GEN]
+    bic     r3, r3, #GW_GEN_MASK
+    orr     r3, r3, lr
+    str     r3, [r4]
+.Lscanned:
+    add     r12, r12, #1
+.Lpop:
+    ldr     lr, [r8, #C_BASE]
+    cmp     r9, lr
+    beq     .Lnext
+    ldr     r2, [r9, #-4]!
+    sub     r4, r2, #4
+    ldr     r3, [r4]
+    tst     r3, #GW_INSET
+    beq     .Lpop                   /* scanned since it was pushed */
+    b       .Lscan
+.Ldone:
+    ldr     r0, [r8, #C_BASE]
+    ldr     r1, [r8, #C_SP]
+    sub     r0, r9, r0
+    lsrs    r0, r0, #2
+    str     r0, [r1]                /* *sp: entries */
+    ldr     r1, [r8, #C_LEFT]
+    ldr     r0, [r1]
+    add     r0, r0, r12
+    str     r0, [r1]                /* *left += scanned */
+    add     r0, r11, r12
+    pop     {r3-r11, pc}
+
+.Loverflow:                         /* no room: walk the set again later */
+    ldr     lr, [r8, #C_RESCAN]
+    movs    r3, #1
+    strb    r3, [lr]
+    b       .Lslot_end
+
+.Lgeneral:                          /* r0 at, r1 n, either with REFS_FLAG */
+    add     r2, r4, #4
+    tst     r1, #REFS_FLAG
+    itt     ne
+    bicne   r1, r1, #REFS_FLAG
+    ldrne   r1, [r2, r1]            /* the length is a field */
+    tst     r0, #REFS_FLAG
+    itte    ne
+    bicne   r0, r0, #REFS_FLAG
+    ldrne   r0, [r2, r0]            /* the array is a side block */
+    addeq   r0, r0, r2
+    b       .Lslots
+
+.Ltraverse:                         /* references through the type's traverse */
+    ldr     r0, [r8, #C_BASE]
+    ldr     r1, [r8, #C_SP]
+    sub     r0, r9, r0
+    lsrs    r0, r0, #2
+    str     r0, [r1]                /* the C side pushes through gc.sp */
+    push    {r1, r12}
+    add     r0, r4, #4
+    mov     r1, r10
+    bl      ob_gc_stw_traverse_
+    add     r11, r11, r0
+    pop     {r1, r12}
+    ldr     r0, [r8, #C_BASE]
+    ldr     r9, [r1]
+    add     r9, r0, r9, lsl #2
+    b       .Lpromote
+
+.Lpromote_slow:                     /* r3 the word with the flags cleared */
+    push    {r3, r12}
+    add     r0, r4, #4
+    mov     r1, r4
+    mov     r2, r3
+    bl      ob_gc_stw_promote_slow_
+    pop     {r3, r12}
+    b       .Lscanned
+    .ltorg
+    .size ob_gc_mark_span_v7m, . - ob_gc_mark_span_v7m
+
+#endif
