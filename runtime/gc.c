@@ -857,6 +857,7 @@ void ob_gc_stw_promote_slow_(ob_object *o, uint32_t *w, uint32_t v);
 #define mark_span_stw ob_gc_mark_span_v7m
 _Static_assert(sizeof(void *) == 4 && OB_GC_HEAD_SIZE == 4, "gc_v7m.S: 32-bit layout");
 _Static_assert(offsetof(ob_gc_sub_ctx, mask) == 0 && offsetof(ob_gc_sub_ctx, want) == 4 &&
+                   GW_TAG + GW_TRACKED == 0x09 /* SUB_WANT: the want ph_subtract sets */ &&
                    offsetof(ob_gc_sub_ctx, lim) == 8 && offsetof(ob_gc_sub_ctx, tuple) == 12 &&
                    offsetof(ob_gc_sub_ctx, joined) == 16 && offsetof(ob_gc_sub_ctx, special) == 20,
                "gc_v7m.S: S_* offsets");

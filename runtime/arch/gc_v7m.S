@@ -78,7 +78,7 @@
 
 /* ob_gc_sub_ctx */
 #define S_MASK      0
-#define S_WANT      4
+#define SUB_WANT    0x09        /* TAG | TRACKED: always the filter's want */
 #define S_LIM       8
 #define S_TUPLE     12
 #define S_JOINED    16
@@ -98,6 +98,22 @@
     .thumb_func
     .align 2
 ob_gc_subtract_span_v7m:
+    ldr     r12, =ob_gc_stw_sub_    /* a run with no entry (a generation 1 */
+    ldr     r12, [r12, #S_MASK]     /* collection among old objects) costs */
+    cmp     r0, r1                  /* no more than its filter */
+    bhs     .LSnone
+.LSfirst:
+    ldr     r3, [r0]
+    and     r3, r3, r12
+    cmp     r3, #SUB_WANT
+    beq     .LSstart
+    add     r0, r0, r2
+    cmp     r0, r1
+    blo     .LSfirst
+.LSnone:
+    movs    r0, #0
+    bx      lr
+.LSstart:
     push    {r3-r11, lr}
     mov     r5, r0
     mov     r6, r1
@@ -112,7 +128,7 @@ ob_gc_subtract_span_v7m:
     add     r5, r5, r7
 .LScheck:
     ldr     r12, [r8, #S_MASK]
-    ldr     lr, [r8, #S_WANT]
+    mov     lr, #SUB_WANT
     cmp     r5, r6
     bhs     .LSdone
 .LSskip:                            /* the filter, with mask and want in registers */
@@ -249,6 +265,20 @@ ob_gc_subtract_span_v7m:
     .thumb_func
     .align 2
 ob_gc_mark_span_v7m:
+    cmp     r0, r1                  /* a run with no entry costs its filter */
+    bhs     .Lnone
+.Lfirst:
+    ldr     r12, [r0]
+    and     r12, r12, #MARK_MASK
+    cmp     r12, #MARK_WANT
+    beq     .Lstart
+    add     r0, r0, r2
+    cmp     r0, r1
+    blo     .Lfirst
+.Lnone:
+    movs    r0, #0
+    bx      lr
+.Lstart:
     push    {r3-r11, lr}            /* 40 bytes: the stack stays 8-aligned */
     mov     r5, r0
     mov     r6, r1
