@@ -610,6 +610,48 @@ static void test_stw_mark_any_address_order(void)
     gct_end();
 }
 
+/* A stop-the-world MARK whose root (a large tuple: the walk's large part
+ * pushes all it finds) holds more old members than the mark stack has room
+ * for, where the heap has room for them: the overflow walks the set again,
+ * and every member, and what only it holds, survives. */
+static void test_stw_mark_stack_overflow_behind_the_walk(void)
+{
+    gct_begin();
+    size_t base = live();
+    uint32_t n = (uint32_t)(heap_capacity_() / 160u);
+    if (n > 4u * OB_GC_MARK_STACK)
+        n = 4u * OB_GC_MARK_STACK;
+    t_printf("# %u members behind the root (mark stack %u)\n", (unsigned)n,
+             (unsigned)OB_GC_MARK_STACK);
+    ob_object *kids = ob_list_new(); /* made first: its pool is below the root's */
+    T_ASSERT(kids != NULL);
+    for (uint32_t i = 0; i < n; i++) {
+        ob_object *g = node_new(&node_type, NULL, ob_small_from((int32_t)i));
+        ob_object *c = node_new(&node_type, g, NULL);
+        T_EQ(ob_list_append(kids, c), 0);
+        ob_decref(c), ob_decref(g);
+    }
+    ob_object *root = ob_tuple_new(n);
+    T_ASSERT(root != NULL);
+    for (uint32_t i = 0; i < n; i++)
+        T_EQ(ob_tuple_set(root, i, ob_list_get(kids, i)), 0);
+    ob_decref(kids);
+    T_EQ(ob_gc_collect(1), 0);
+    T_EQ(ob_gc_collect(1), 0); /* all old: the heap walk finds them */
+    size_t before = live();
+    T_EQ(ob_gc_collect(2), 0);
+    T_EQ(live(), before);
+    for (uint32_t i = 0; i < n; i++) {
+        ob_object *c = ob_tuple_get(root, i), *g = ob_struct_get(c, 0);
+        T_ASSERT(ob_refcnt(c) == 1 && ob_refcnt(g) == 1);
+        T_ASSERT(ob_struct_get(g, 1) == ob_small_from((int32_t)i));
+        checked(c), checked(g);
+    }
+    ob_decref(root);
+    T_EQ(live(), base);
+    gct_end();
+}
+
 /* The gc word keeps 12 bits of count during a collection; a member of a
  * garbage cycle with 4095 or more references is still garbage (CPython
  * collects it). Needs 16 KiB of references on 32-bit: skipped on small
@@ -2167,6 +2209,7 @@ static const t_case cases[] = {
     T_CASE(test_wvdict_drops_cyclic_values),
     T_CASE(test_long_ring_and_wide_fanout),
     T_CASE(test_stw_mark_any_address_order),
+    T_CASE(test_stw_mark_stack_overflow_behind_the_walk),
     T_CASE(test_heavily_referenced_cycle_member),
     T_CASE(test_reachable_cycle_survives),
     T_CASE(test_objects_held_by_c_survive),
