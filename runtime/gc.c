@@ -401,9 +401,17 @@ static HOT_INLINE void promote_uncounted(ob_object *o, uint32_t *w)
 {
     uint32_t v = *w & ~(GW_INSET | GW_MARK | GW_COUNTED | (GW_REFS_MAX << GW_REFS_SHIFT));
     o->ob_rc &= ~OB_F_BARRIER;
-    if ((v & GW_TRACKED) && (GEN(v) >= 2 || o->ob_type != &ob_tuple_type)) {
-        *w = (v & ~GW_GEN_MASK) | (gc.next_gen << GW_GEN_SHIFT);
-        return;
+    if (v & GW_TRACKED) {
+        if (v & (2u << GW_GEN_SHIFT)) {
+            /* generation 2 stays: only a collection of generation 2 has
+             * such members (permanent ones never join) */
+            *w = v;
+            return;
+        }
+        if (o->ob_type != &ob_tuple_type) {
+            *w = (v & ~GW_GEN_MASK) | (gc.next_gen << GW_GEN_SHIFT);
+            return;
+        }
     }
     promote_slow(o, w, v);
 }

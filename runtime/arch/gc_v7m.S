@@ -377,17 +377,9 @@ ob_gc_mark_span_v7m:
     tst     r3, #GW_TRACKED
     beq     .Lpromote_slow
     tst     r3, #GW_GEN2
-    bne     .Lpromote_gen
-    ldr     r2, [r4, #W_TYPE]       /* a young tuple: maybe untracked */
-    ldr     lr, [r8, #C_TUPLE]
-    cmp     r2, lr
-    beq     .Lpromote_slow
-.Lpromote_gen:
-    ldr     lr, [r8, #C_GEN]
-    bic     r3, r3, #GW_GEN_MASK
-    orr     r3, r3, lr
-    str     r3, [r4]
-.Lscanned:
+    beq     .Lpromote_young
+    str     r3, [r4]                /* generation 2 stays: only a collection of */
+.Lscanned:                          /* generation 2 has such members */
     add     r12, r12, #1
 .Lpop:
     ldr     lr, [r8, #C_BASE]
@@ -447,6 +439,17 @@ ob_gc_mark_span_v7m:
     ldr     r9, [r1]
     add     r9, r0, r9, lsl #2
     b       .Lpromote
+
+.Lpromote_young:                    /* generation 0 or 1: one up */
+    ldr     r2, [r4, #W_TYPE]       /* a tuple: maybe untracked (C) */
+    ldr     lr, [r8, #C_TUPLE]
+    cmp     r2, lr
+    beq     .Lpromote_slow
+    ldr     lr, [r8, #C_GEN]
+    bic     r3, r3, #GW_GEN_MASK
+    orr     r3, r3, lr
+    str     r3, [r4]
+    b       .Lscanned
 
 .Lpromote_slow:                     /* r3 the word with the flags cleared */
     push    {r3, r12}
