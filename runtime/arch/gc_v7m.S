@@ -90,7 +90,7 @@
 
 /* registers:
  *   r0 p (slot), r1 e (slots' end), r2 r (a slot's value), r3 its gc word
- *   r4 the entry's object, r5 b, r6 end, r7 step, r8 c,
+ *   r4 the filter's mask, r5 b (the entry's gc word), r6 end, r7 step, r8 c,
  *   r9 joined, r10 special, r11 units, r12 and lr scratch */
     .section .text.ob_gc_subtract_span_v7m, "ax", %progbits
     .global ob_gc_subtract_span_v7m
@@ -119,6 +119,7 @@ ob_gc_subtract_span_v7m:
     mov     r6, r1
     mov     r7, r2
     ldr     r8, =ob_gc_stw_sub_
+    ldr     r4, [r8, #S_MASK]
     movs    r0, #0
     mov     r9, r0
     mov     r10, r0
@@ -127,21 +128,18 @@ ob_gc_subtract_span_v7m:
 .LSnext:                            /* after an entry */
     add     r5, r5, r7
 .LScheck:
-    ldr     r12, [r8, #S_MASK]
-    mov     lr, #SUB_WANT
     cmp     r5, r6
     bhs     .LSdone
-.LSskip:                            /* the filter, with mask and want in registers */
+.LSskip:                            /* the filter */
     ldr     r3, [r5]
-    and     r2, r3, r12
-    cmp     r2, lr
+    and     r2, r3, r4
+    cmp     r2, #SUB_WANT
     beq     .LSentry
     add     r5, r5, r7
     cmp     r5, r6
     blo     .LSskip
     b       .LSdone
-.LSentry:
-    add     r4, r5, #4
+.LSentry:                           /* the object: its fields from r5 (gc word) */
     tst     r3, #GW_INSET
     bne     .LSrefs
     and     r12, r3, #GW_JOIN_MASK  /* the walk's entries are old: one compare */
@@ -149,22 +147,22 @@ ob_gc_subtract_span_v7m:
     ldr     lr, [r8, #S_LIM]
     cmp     r12, lr
     bhs     .LSnext
-    ldr     r12, [r4]               /* joins */
+    ldr     r12, [r5, #W_RC]        /* joins */
     tst     r12, #F_SPECIAL
     it      ne
     addne   r10, r10, #1
     orr     r12, r12, #F_BARRIER
-    str     r12, [r4]
+    str     r12, [r5, #W_RC]
     orr     r3, r3, #GW_INSET
     str     r3, [r5]
     add     r9, r9, #1
 .LSrefs:
-    ldr     r3, [r4, #4]            /* type */
+    ldr     r3, [r5, #W_TYPE]
     ldr     lr, [r8, #S_TUPLE]
     cmp     r3, lr
     bne     .LSnottuple
-    ldr     r1, [r4, #8]
-    add     r0, r4, #12
+    ldr     r1, [r5, #W_TUPLE_N]
+    add     r0, r5, #W_TUPLE_ITEMS
     b       .LSslots
 .LSnottuple:
     ldrh    r0, [r3, #T_REFS_AT]
@@ -174,7 +172,8 @@ ob_gc_subtract_span_v7m:
     orr     lr, r0, r1
     tst     lr, #REFS_FLAG
     bne     .LSgeneral
-    add     r0, r0, r4
+    add     r0, r0, r5
+    adds    r0, r0, #4              /* the array inside the object */
 .LSslots:                           /* r0 p, r1 n */
     add     r11, r11, r1
     add     r11, r11, #1
@@ -223,18 +222,19 @@ ob_gc_subtract_span_v7m:
     pop     {r0, r1}
     b       .LSslot_end
 .LSgeneral:                         /* r0 at, r1 n, either with REFS_FLAG */
+    add     r2, r5, #4              /* the object */
     tst     r1, #REFS_FLAG
     itt     ne
     bicne   r1, r1, #REFS_FLAG
-    ldrne   r1, [r4, r1]
+    ldrne   r1, [r2, r1]
     tst     r0, #REFS_FLAG
     itte    ne
     bicne   r0, r0, #REFS_FLAG
-    ldrne   r0, [r4, r0]
-    addeq   r0, r0, r4
+    ldrne   r0, [r2, r0]
+    addeq   r0, r0, r2
     b       .LSslots
 .LStraverse:                        /* through the type's traverse (C) */
-    mov     r0, r4
+    add     r0, r5, #4
     bl      ob_gc_stw_subtract_traverse_
     add     r11, r11, r0
     add     r11, r11, #1
