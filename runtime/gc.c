@@ -426,7 +426,10 @@ static inline void promote(ob_object *o, uint32_t *w)
 /* Scans o: greys what it references (marked and pushed), and o, alive,
  * leaves the set at once (promoted; the caller adds it to gc.left).
  * Returns the work: the references looked at. */
-static HOT_INLINE uint32_t scan(ob_object *o, uint32_t *w, uint32_t *spp)
+/* front: members above it are left to the walk (marked, not pushed;
+ * stop-the-world runs only, below); UINTPTR_MAX pushes all, and compiles
+ * the test away. */
+static HOT_INLINE uint32_t scan(ob_object *o, uint32_t *w, uint32_t *spp, uintptr_t front)
 {
     ob_object **p;
     uint32_t n;
@@ -440,6 +443,8 @@ static HOT_INLINE uint32_t scan(ob_object *o, uint32_t *w, uint32_t *spp)
             if ((v & (GW_INSET | GW_MARK)) != GW_INSET)
                 continue;
             *rw = v | GW_MARK;
+            if ((uintptr_t)rw > front && !(v & GW_YOUNG))
+                continue; /* ahead: the walk scans it */
             if (sp < OB_GC_MARK_STACK)
                 gc.stack[sp++] = r;
             else
@@ -449,8 +454,12 @@ static HOT_INLINE uint32_t scan(ob_object *o, uint32_t *w, uint32_t *spp)
     } else {
         visit_work = 0;
         gc.sp = *spp;
+        if (front != UINTPTR_MAX)
+            gc.front = front;
         if (o->ob_type->traverse)
             o->ob_type->traverse(o, visit_mark, NULL);
+        if (front != UINTPTR_MAX)
+            gc.front = UINTPTR_MAX;
         *spp = gc.sp;
         n = visit_work;
     }
@@ -1007,7 +1016,7 @@ static uint32_t drain(int32_t left)
         ob_object *o = gc.stack[--sp];
         uint32_t *w = gw_of(o);
         if (*w & GW_INSET) {
-            wk += 1 + scan(o, w, &sp);
+            wk += 1 + scan(o, w, &sp, UINTPTR_MAX);
             scanned++;
         }
     }
@@ -1028,7 +1037,7 @@ static HOT_INLINE uint32_t mark_member(uint32_t *w, int32_t left)
     if (!(v & GW_INSET) || (!(v & GW_MARK) && !held_from_outside(obj_of(w), v)))
         return 0;
     uint32_t sp = gc.sp;
-    uint32_t n = scan(obj_of(w), w, &sp);
+    uint32_t n = scan(obj_of(w), w, &sp, UINTPTR_MAX);
     gc.sp = sp;
     gc.left++;
     if (sp > 0)
@@ -1068,10 +1077,8 @@ static __attribute__((noinline)) uint32_t mark_span_stw(uintptr_t b, uintptr_t e
                                                          int ordered)
 {
     const uint32_t mask = GW_TAG | GW_YOUNG | GW_INSET, want = GW_TAG | GW_INSET;
-    ob_object **const stack = gc.stack;
-    ob_object **sp = stack + gc.sp;
     const uintptr_t unordered = ordered ? 0 : UINTPTR_MAX;
-    uint32_t u = 0;
+    uint32_t u = 0, scanned = 0, sp = gc.sp;
     for (; b < end; b += step) {
         uint32_t *w = (uint32_t *)b, v = *w;
         if ((v & mask) != want)
@@ -1081,46 +1088,19 @@ static __attribute__((noinline)) uint32_t mark_span_stw(uintptr_t b, uintptr_t e
             continue;
         const uintptr_t front = b | unordered;
         for (;;) {
-            ob_object **p;
-            uint32_t n;
-            if (refs_of(o, &p, &n)) {
-                for (ob_object **e = p + n; p != e; p++) {
-                    ob_object *r = *p;
-                    if (!is_container(r))
-                        continue;
-                    uint32_t *rw = gw_of(r), rv = *rw;
-                    if ((rv & (GW_INSET | GW_MARK)) != GW_INSET)
-                        continue;
-                    *rw = rv | GW_MARK;
-                    if ((uintptr_t)rw > front && !(rv & GW_YOUNG))
-                        continue; /* ahead: the walk scans it */
-                    if (sp != stack + OB_GC_MARK_STACK)
-                        *sp++ = r;
-                    else
-                        gc.rescan = 1;
-                }
-            } else {
-                visit_work = 0;
-                gc.sp = (uint32_t)(sp - stack);
-                gc.front = front;
-                if (o->ob_type->traverse)
-                    o->ob_type->traverse(o, visit_mark, NULL);
-                gc.front = UINTPTR_MAX;
-                sp = stack + gc.sp;
-                n = visit_work;
-            }
-            u += 1 + n;
-            promote(o, w);
+            u += 1 + scan(o, w, &sp, front);
+            scanned++;
             do {
-                if (sp == stack)
+                if (sp == 0)
                     goto next;
-                o = *--sp;
+                o = gc.stack[--sp];
                 w = gw_of(o);
             } while (!(*w & GW_INSET));
         }
     next:;
     }
-    gc.sp = (uint32_t)(sp - stack);
+    gc.sp = sp;
+    gc.left += scanned;
     return u;
 }
 #endif

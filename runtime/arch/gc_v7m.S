@@ -66,11 +66,11 @@
 #define T_REFS_AT   64
 #define T_REFS_N    66
 #define REFS_FLAG   0x8000      /* OB_REFS_INDIRECT, OB_REFS_COUNTED */
+#define CTX_TUPLE   12          /* &ob_tuple_type, in both contexts */
 /* ob_gc_mark_ctx */
 #define C_SP        0
 #define C_BASE      4
 #define C_LIM       8
-#define C_TUPLE     12
 #define C_GEN       16
 #define C_UNORDERED 20
 #define C_LEFT      24
@@ -80,13 +80,67 @@
 #define S_MASK      0
 #define SUB_WANT    0x09        /* TAG | TRACKED: always the filter's want */
 #define S_LIM       8
-#define S_TUPLE     12
 #define S_JOINED    16
 #define S_SPECIAL   20
 #define GW_JOIN_MASK 0x8E       /* YOUNG | TRACKED | GEN */
 #define F_SPECIAL   0x88        /* OB_F_WEAKREFD | OB_F_FINPEND */
 #define REFS_ONE    0x100000
 #define REFS_HIGH   0x200000    /* -this: refs 4094 and up (cmn) */
+
+/* What both loops do alike (r8: the context).
+ *
+ * REFS_OF w, slots, traverse, general: the references of the object whose
+ * gc word is at w (gc.c's refs_of): r0 the array, r1 its length, on to
+ * slots (a tuple) or falling through (an array in the object); a type
+ * with none goes to traverse, and one whose array or length is elsewhere
+ * to general with r0, r1 as the type has them and r2 the object. Uses r2,
+ * r3, lr. */
+    .macro REFS_OF w, slots, traverse, general
+    ldr     r3, [\w, #W_TYPE]
+    ldr     lr, [r8, #CTX_TUPLE]
+    cmp     r3, lr
+    bne     1f
+    ldr     r1, [\w, #W_TUPLE_N]
+    add     r0, \w, #W_TUPLE_ITEMS
+    b       \slots
+1:  ldrh    r0, [r3, #T_REFS_AT]
+    ldrh    r1, [r3, #T_REFS_N]
+    cmp     r0, #0
+    beq     \traverse
+    add     r2, \w, #4              /* the object */
+    orr     lr, r0, r1
+    tst     lr, #REFS_FLAG
+    bne     \general
+    add     r0, r0, r2              /* the array inside the object */
+    .endm
+
+/* REFS_GENERAL slots: REFS_OF's general case, then on to slots. */
+    .macro REFS_GENERAL slots
+    tst     r1, #REFS_FLAG
+    itt     ne
+    bicne   r1, r1, #REFS_FLAG
+    ldrne   r1, [r2, r1]            /* the length is a field */
+    tst     r0, #REFS_FLAG
+    itte    ne
+    bicne   r0, r0, #REFS_FLAG
+    ldrne   r0, [r2, r0]            /* the array is a side block */
+    addeq   r0, r0, r2
+    b       \slots
+    .endm
+
+/* CONTAINER skip: the next slot (r0 advances) in r2; on to skip unless
+ * it is a heap container (not NULL, not a small int, OB_F_GCWORD in its
+ * count word), else r3 its gc word. Uses lr. */
+    .macro CONTAINER skip
+    ldr     r2, [r0], #4
+    cbz     r2, \skip               /* NULL */
+    tst     r2, #1
+    bne     \skip                   /* small int */
+    ldr     lr, [r2]
+    tst     lr, #F_GCWORD
+    beq     \skip                   /* no gc word: a leaf, or immortal */
+    ldr     r3, [r2, #-4]
+    .endm
 
 /* registers:
  *   r0 p (slot), r1 e (slots' end), r2 r (a slot's value), r3 its gc word
@@ -157,23 +211,7 @@ ob_gc_subtract_span_v7m:
     str     r3, [r5]
     add     r9, r9, #1
 .LSrefs:
-    ldr     r3, [r5, #W_TYPE]
-    ldr     lr, [r8, #S_TUPLE]
-    cmp     r3, lr
-    bne     .LSnottuple
-    ldr     r1, [r5, #W_TUPLE_N]
-    add     r0, r5, #W_TUPLE_ITEMS
-    b       .LSslots
-.LSnottuple:
-    ldrh    r0, [r3, #T_REFS_AT]
-    ldrh    r1, [r3, #T_REFS_N]
-    cmp     r0, #0
-    beq     .LStraverse
-    orr     lr, r0, r1
-    tst     lr, #REFS_FLAG
-    bne     .LSgeneral
-    add     r0, r0, r5
-    adds    r0, r0, #4              /* the array inside the object */
+    REFS_OF r5, .LSslots, .LStraverse, .LSgeneral
 .LSslots:                           /* r0 p, r1 n */
     add     r11, r11, r1
     add     r11, r11, #1
@@ -181,14 +219,7 @@ ob_gc_subtract_span_v7m:
     cmp     r0, r1
     beq     .LSnext
 .LSslot:
-    ldr     r2, [r0], #4
-    cbz     r2, .LSslot_end         /* NULL */
-    tst     r2, #1
-    bne     .LSslot_end             /* small int */
-    ldr     lr, [r2]
-    tst     lr, #F_GCWORD
-    beq     .LSslot_end             /* no gc word */
-    ldr     r3, [r2, #-4]
+    CONTAINER .LSslot_end
     tst     r3, #GW_INSET
     bne     .LScount
     and     lr, r3, #GW_JOIN_MASK   /* may it join? one compare (a young */
@@ -221,18 +252,8 @@ ob_gc_subtract_span_v7m:
     bl      ob_gc_stw_count_big_
     pop     {r0, r1}
     b       .LSslot_end
-.LSgeneral:                         /* r0 at, r1 n, either with REFS_FLAG */
-    add     r2, r5, #4              /* the object */
-    tst     r1, #REFS_FLAG
-    itt     ne
-    bicne   r1, r1, #REFS_FLAG
-    ldrne   r1, [r2, r1]
-    tst     r0, #REFS_FLAG
-    itte    ne
-    bicne   r0, r0, #REFS_FLAG
-    ldrne   r0, [r2, r0]
-    addeq   r0, r0, r2
-    b       .LSslots
+.LSgeneral:
+    REFS_GENERAL .LSslots
 .LStraverse:                        /* through the type's traverse (C) */
     add     r0, r5, #4
     bl      ob_gc_stw_subtract_traverse_
@@ -318,37 +339,14 @@ ob_gc_mark_span_v7m:
     orr     r10, r10, r5            /* front: the block in hand, or all ones */
     mov     r4, r5
 .Lscan:
-    ldr     r3, [r4, #W_TYPE]
-    ldr     lr, [r8, #C_TUPLE]
-    cmp     r3, lr
-    bne     .Lnottuple
-    ldr     r1, [r4, #W_TUPLE_N]
-    add     r0, r4, #W_TUPLE_ITEMS
-    b       .Lslots
-.Lnottuple:
-    ldrh    r0, [r3, #T_REFS_AT]
-    ldrh    r1, [r3, #T_REFS_N]
-    cmp     r0, #0
-    beq     .Ltraverse
-    orr     lr, r0, r1
-    tst     lr, #REFS_FLAG
-    bne     .Lgeneral
-    add     r0, r0, r4
-    adds    r0, r0, #4              /* the array inside the object */
+    REFS_OF r4, .Lslots, .Ltraverse, .Lgeneral
 .Lslots:                            /* r0 p, r1 n */
     add     r11, r11, r1
     add     r1, r0, r1, lsl #2
     cmp     r0, r1
     beq     .Lpromote
 .Lslot:
-    ldr     r2, [r0], #4
-    cbz     r2, .Lslot_end          /* NULL */
-    tst     r2, #1
-    bne     .Lslot_end              /* small int */
-    ldr     r3, [r2]
-    tst     r3, #F_GCWORD
-    beq     .Lslot_end              /* no gc word: a leaf, or immortal */
-    ldr     r3, [r2, #-4]
+    CONTAINER .Lslot_end
     and     lr, r3, #(GW_INSET | GW_MARK)
     cmp     lr, #GW_INSET
     bne     .Lslot_end              /* not a member, marked, or scanned */
@@ -410,18 +408,8 @@ ob_gc_mark_span_v7m:
     strb    r3, [lr]
     b       .Lslot_end
 
-.Lgeneral:                          /* r0 at, r1 n, either with REFS_FLAG */
-    add     r2, r4, #4
-    tst     r1, #REFS_FLAG
-    itt     ne
-    bicne   r1, r1, #REFS_FLAG
-    ldrne   r1, [r2, r1]            /* the length is a field */
-    tst     r0, #REFS_FLAG
-    itte    ne
-    bicne   r0, r0, #REFS_FLAG
-    ldrne   r0, [r2, r0]            /* the array is a side block */
-    addeq   r0, r0, r2
-    b       .Lslots
+.Lgeneral:
+    REFS_GENERAL .Lslots
 
 .Ltraverse:                         /* references through the type's traverse */
     ldr     r0, [r8, #C_BASE]
@@ -442,7 +430,7 @@ ob_gc_mark_span_v7m:
 
 .Lpromote_young:                    /* generation 0 or 1: one up */
     ldr     r2, [r4, #W_TYPE]       /* a tuple: maybe untracked (C) */
-    ldr     lr, [r8, #C_TUPLE]
+    ldr     lr, [r8, #CTX_TUPLE]
     cmp     r2, lr
     beq     .Lpromote_slow
     ldr     lr, [r8, #C_GEN]
