@@ -411,6 +411,7 @@ const ob_type ob_dict_type = {
     OB_TYPE_HEAD("dict"),
     .basicsize = sizeof(ob_dictobj),
     .flags = OB_TF_GC | OB_TF_MAPPING,
+    .refs_shape = OB_REFS_SHAPE_TRAVERSE,
     .dealloc = dict_dealloc,
     .traverse = dict_traverse,
     .clear = ob_dict_clear,

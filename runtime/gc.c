@@ -885,8 +885,13 @@ _Static_assert(offsetof(ob_gc_mark_ctx, sp) == 0 && offsetof(ob_gc_mark_ctx, bas
                "gc_v7m.S: C_* offsets");
 _Static_assert(offsetof(ob_object, ob_rc) == 0 && offsetof(ob_object, ob_type) == 4 &&
                    offsetof(ob_tupleobj, size) == 8 && offsetof(ob_tupleobj, items) == 12 &&
-                   offsetof(ob_type, refs_at) == 64 && offsetof(ob_type, refs_n) == 66,
+                   offsetof(ob_type, refs_at) == 64 && offsetof(ob_type, refs_n) == 66 &&
+                   offsetof(ob_type, refs_shape) == 68 && offsetof(ob_listobj, size) == 8 &&
+                   offsetof(ob_listobj, items) == 16,
                "gc_v7m.S: W_* and T_* offsets");
+_Static_assert(OB_REFS_SHAPE_ANY == 0 && OB_REFS_SHAPE_FIXED == 1 && OB_REFS_SHAPE_TUPLE == 2 &&
+                   OB_REFS_SHAPE_LIST == 3 && OB_REFS_SHAPE_TRAVERSE == 4,
+               "gc_v7m.S: REFS_OF's table");
 _Static_assert(GW_TAG == 0x01 && GW_GEN_MASK == 0x06 && GW_TRACKED == 0x08 && GW_INSET == 0x10 &&
                    GW_MARK == 0x20 && GW_COUNTED == 0x40 && GW_YOUNG == 0x80 &&
                    GW_IDX_SHIFT == 8 && GW_IDX_MASK == (0xFFFu << 8) && GW_REFS_SHIFT == 20 &&

@@ -52,6 +52,7 @@ const ob_type ob_list_type = {
     .traverse = list_traverse,
     .refs_at = OB_REFS_INDIRECT | offsetof(ob_listobj, items),
     .refs_n = OB_REFS_COUNTED | offsetof(ob_listobj, size),
+    .refs_shape = OB_REFS_SHAPE_LIST,
     .clear = ob_list_clear,
     .sizeof_extra = list_sizeof_extra,
     .child = list_child,

@@ -188,9 +188,43 @@ void *ob_object_block(ob_object *o)
     return (char *)o - prefix_of(o->ob_type);
 }
 
+#if OB_CHECKED
+/* Does t's refs_shape say what its refs_at and refs_n say? The collector's
+ * Thumb-2 loops read the array by the shape alone. */
+static int refs_shape_ok(const ob_type *t)
+{
+    const unsigned flags = OB_REFS_INDIRECT | OB_REFS_COUNTED;
+    switch (t->refs_shape) {
+    case OB_REFS_SHAPE_ANY:
+        return 1;
+    case OB_REFS_SHAPE_FIXED:
+        return t->refs_at != 0 && !((t->refs_at | t->refs_n) & flags);
+    case OB_REFS_SHAPE_TUPLE:
+        return t->refs_at == offsetof(ob_tupleobj, items) &&
+               t->refs_n == (OB_REFS_COUNTED | offsetof(ob_tupleobj, size));
+    case OB_REFS_SHAPE_LIST:
+        return t->refs_at == (OB_REFS_INDIRECT | offsetof(ob_listobj, items)) &&
+               t->refs_n == (OB_REFS_COUNTED | offsetof(ob_listobj, size));
+    case OB_REFS_SHAPE_TRAVERSE:
+        return t->refs_at == 0;
+    default:
+        return 0;
+    }
+}
+#endif
+
 ob_object *ob_object_alloc(const ob_type *t, size_t nitems)
 {
     size_t pre = prefix_of(t);
+#if OB_CHECKED
+    if (pre && !refs_shape_ok(t)) {
+        char msg[96];
+        ob_snprintf(msg, sizeof msg, "ob_object_alloc: type %s: refs_shape %u disagrees with "
+                    "refs_at/refs_n", t->name ? t->name : "?", (unsigned)t->refs_shape);
+        (void)OB_MISUSE(msg);
+        return ob_err_null(OB_E_TYPE, "type's refs_shape disagrees with refs_at/refs_n");
+    }
+#endif
     size_t fixed = pre + t->basicsize;
     if (t->itemsize && nitems > (SIZE_MAX / 2 - fixed) / t->itemsize)
         return ob_err_null(OB_E_OVERFLOW, "object size overflows");

@@ -73,6 +73,7 @@ const ob_type ob_set_type = {
     OB_TYPE_HEAD("set"),
     .basicsize = sizeof(ob_setobj),
     .flags = OB_TF_GC,
+    .refs_shape = OB_REFS_SHAPE_TRAVERSE,
     .dealloc = set_dealloc,
     .traverse = set_traverse,
     .clear = set_clear,

@@ -139,6 +139,7 @@ int ob_struct_type_init(ob_type *t, const char *name, const char *const *slot_na
     t->traverse = struct_traverse;
     t->refs_at = offsetof(ob_structobj, slots);
     t->refs_n = nslots;
+    t->refs_shape = OB_REFS_SHAPE_FIXED;
     t->clear = struct_clear;
     t->repr = struct_repr;
     t->extra = (void *)(uintptr_t)slot_names;
@@ -302,6 +303,7 @@ int ob_instance_type_init(ob_type *t, const char *name)
     t->traverse = instance_traverse;
     t->refs_at = offsetof(ob_instanceobj, dict);
     t->refs_n = 1; /* the dict; the values as they are used (store_value) */
+    t->refs_shape = OB_REFS_SHAPE_FIXED;
     t->clear = instance_clear;
     t->repr = instance_repr;
     t->extra = k;

@@ -50,6 +50,7 @@ const ob_type ob_tuple_type = {
     .traverse = tuple_traverse,
     .refs_at = offsetof(ob_tupleobj, items),
     .refs_n = OB_REFS_COUNTED | offsetof(ob_tupleobj, size),
+    .refs_shape = OB_REFS_SHAPE_TUPLE,
     .clear = tuple_clear,
     .child = tuple_child,
     .open = "(",

@@ -65,6 +65,9 @@
 #define W_TUPLE_ITEMS 16
 #define T_REFS_AT   64
 #define T_REFS_N    66
+#define T_REFS_SHAPE 68
+#define W_LIST_N    12
+#define W_LIST_ITEMS 20
 #define REFS_FLAG   0x8000      /* OB_REFS_INDIRECT, OB_REFS_COUNTED */
 #define CTX_TUPLE   12          /* &ob_tuple_type, in both contexts */
 /* ob_gc_mark_ctx */
@@ -90,20 +93,22 @@
 /* What both loops do alike (r8: the context).
  *
  * REFS_OF w, slots, traverse, general: the references of the object whose
- * gc word is at w (gc.c's refs_of): r0 the array, r1 its length, on to
- * slots (a tuple) or falling through (an array in the object); a type
- * with none goes to traverse, and one whose array or length is elsewhere
- * to general with r0, r1 as the type has them and r2 the object. Uses r2,
- * r3, lr. */
+ * gc word is at w (gc.c's refs_of, by the type's refs_shape): r0 the
+ * array, r1 its length, on to slots (a tuple falls through to what
+ * follows the macro); a type with none goes to traverse, and one whose
+ * array or length is elsewhere (decoded, shape ANY) to general with r0, r1
+ * as the type has them and r2 the object. Uses r2, r3, lr. */
     .macro REFS_OF w, slots, traverse, general
     ldr     r3, [\w, #W_TYPE]
-    ldr     lr, [r8, #CTX_TUPLE]
-    cmp     r3, lr
-    bne     1f
-    ldr     r1, [\w, #W_TUPLE_N]
-    add     r0, \w, #W_TUPLE_ITEMS
-    b       \slots
-1:  ldrh    r0, [r3, #T_REFS_AT]
+    ldrb    lr, [r3, #T_REFS_SHAPE]
+    tbb     [pc, lr]
+1:  .byte   (3f - 1b) / 2           /* OB_REFS_SHAPE_ANY */
+    .byte   (4f - 1b) / 2           /* FIXED */
+    .byte   (5f - 1b) / 2           /* TUPLE */
+    .byte   (6f - 1b) / 2           /* LIST */
+    .byte   (\traverse - 1b) / 2    /* TRAVERSE */
+    .align  1
+3:  ldrh    r0, [r3, #T_REFS_AT]
     ldrh    r1, [r3, #T_REFS_N]
     cmp     r0, #0
     beq     \traverse
@@ -112,6 +117,17 @@
     tst     lr, #REFS_FLAG
     bne     \general
     add     r0, r0, r2              /* the array inside the object */
+    b       \slots
+4:  ldrh    r0, [r3, #T_REFS_AT]
+    ldrh    r1, [r3, #T_REFS_N]
+    add     r0, r0, \w
+    add     r0, r0, #4
+    b       \slots
+6:  ldr     r1, [\w, #W_LIST_N]
+    ldr     r0, [\w, #W_LIST_ITEMS]
+    b       \slots
+5:  ldr     r1, [\w, #W_TUPLE_N]
+    add     r0, \w, #W_TUPLE_ITEMS
     .endm
 
 /* REFS_GENERAL slots: REFS_OF's general case, then on to slots. */

@@ -225,9 +225,19 @@ struct ob_type {
      * the offset of a uint32_t holding it. */
     uint16_t refs_at;
     uint16_t refs_n;
+    /* The same layout as one of a few shapes the collector's stop-the-world
+     * loops tell apart at once (OB_REFS_SHAPE_*); the runtime sets it for
+     * its own types. 0, OB_REFS_SHAPE_ANY, is always right: the two fields
+     * above are decoded on each visit. */
+    uint8_t refs_shape;
 };
 #define OB_REFS_INDIRECT 0x8000u
 #define OB_REFS_COUNTED 0x8000u
+#define OB_REFS_SHAPE_ANY 0u      /* refs_at/refs_n as they say */
+#define OB_REFS_SHAPE_FIXED 1u    /* refs_n pointers at refs_at in the object (no flags) */
+#define OB_REFS_SHAPE_TUPLE 2u    /* a tuple's: size then items, in the object */
+#define OB_REFS_SHAPE_LIST 3u     /* a list's: size, and items in a side block */
+#define OB_REFS_SHAPE_TRAVERSE 4u /* no array: traverse (refs_at 0) */
 
 /* ---- counting ------------------------------------------------------------ */
 void ob_incref_slow_(ob_object *o);

@@ -610,6 +610,271 @@ static void test_stw_mark_any_address_order(void)
     gct_end();
 }
 
+/* ---- every reference layout the stop-the-world loops tell apart ---------------
+ * The collector reads an object's references by its type's refs_shape
+ * (ob_object.h): a tuple's, a list's, a fixed array (structs, instances),
+ * traverse only (dicts), or ANY (refs_at/refs_n decoded: a fixed array, an
+ * array in a side block with its length in a field, or none). Test types
+ * for the ANY cases: two slots in the object, or a side block. */
+typedef struct pair {
+    ob_object head;
+    ob_object *slot[2];
+} pair;
+typedef struct box {
+    ob_object head;
+    uint32_t pad;    /* the fields away from where a FIXED read would look */
+    uint32_t n;
+    ob_object **items; /* side block of n */
+} box;
+
+static int pair_traverse(ob_object *o, ob_visit_fn visit, void *arg)
+{
+    pair *p = (pair *)o;
+    for (int i = 0; i < 2; i++)
+        if (p->slot[i]) {
+            int rc = visit(p->slot[i], arg);
+            if (rc)
+                return rc;
+        }
+    return 0;
+}
+static void pair_clear(ob_object *o)
+{
+    pair *p = (pair *)o;
+    ob_clear_ref(&p->slot[0]);
+    ob_clear_ref(&p->slot[1]);
+}
+static int box_traverse(ob_object *o, ob_visit_fn visit, void *arg)
+{
+    box *b = (box *)o;
+    for (uint32_t i = 0; i < b->n; i++)
+        if (b->items[i]) {
+            int rc = visit(b->items[i], arg);
+            if (rc)
+                return rc;
+        }
+    return 0;
+}
+static void box_clear(ob_object *o)
+{
+    box *b = (box *)o;
+    for (uint32_t i = 0; i < b->n; i++)
+        ob_clear_ref(&b->items[i]);
+}
+static void box_dealloc(ob_object *o)
+{
+    box_clear(o);
+    ob_mem_free(((box *)o)->items);
+}
+
+#define PAIR_FIELDS                                                                  \
+    .magic = OB_TYPE_MAGIC, .basicsize = sizeof(pair), .flags = OB_TF_GC,             \
+    .dealloc = pair_clear, .traverse = pair_traverse, .clear = pair_clear
+/* ANY, a fixed array decoded */
+static const ob_type pair_any_type = {PAIR_FIELDS, .name = "pair_any",
+                                      .refs_at = offsetof(pair, slot), .refs_n = 2};
+/* ANY, refs_at 0: traverse */
+static const ob_type pair_trav_type = {PAIR_FIELDS, .name = "pair_trav"};
+static const ob_type pair_fixed_type = {PAIR_FIELDS, .name = "pair_fixed",
+                                        .refs_at = offsetof(pair, slot), .refs_n = 2,
+                                        .refs_shape = OB_REFS_SHAPE_FIXED};
+static const ob_type pair_travshape_type = {PAIR_FIELDS, .name = "pair_travshape",
+                                            .refs_shape = OB_REFS_SHAPE_TRAVERSE};
+/* ANY, the array in a side block and its length in a field */
+static const ob_type box_type = {
+    .magic = OB_TYPE_MAGIC, .name = "box", .basicsize = sizeof(box), .flags = OB_TF_GC,
+    .dealloc = box_dealloc, .traverse = box_traverse, .clear = box_clear,
+    .refs_at = OB_REFS_INDIRECT | offsetof(box, items),
+    .refs_n = OB_REFS_COUNTED | offsetof(box, n)};
+
+enum { K_TUPLE, K_LIST, K_DICT, K_STRUCT, K_INST, K_PAIR_ANY, K_PAIR_TRAV, K_PAIR_FIXED,
+       K_PAIR_TRAVSHAPE, K_BOX, K_KINDS };
+static const char *const kind_name[K_KINDS] = {"tuple", "list", "dict", "struct", "instance",
+                                               "pair_any", "pair_trav", "pair_fixed",
+                                               "pair_travshape", "box"};
+
+/* A new object of kind k whose one reference (to come) is `next`'s place. */
+static ob_object *kind_new(int k)
+{
+    ob_object *o = NULL;
+    switch (k) {
+    case K_TUPLE: o = ob_tuple_new(2); break;
+    case K_LIST: o = ob_list_new(); break;
+    case K_DICT: o = ob_dict_new(); break;
+    case K_STRUCT: o = ob_struct_new(&node_type); break;
+    case K_INST: o = ob_instance_new(&inst_type); break;
+    case K_PAIR_ANY: o = ob_object_alloc(&pair_any_type, 0); break;
+    case K_PAIR_TRAV: o = ob_object_alloc(&pair_trav_type, 0); break;
+    case K_PAIR_FIXED: o = ob_object_alloc(&pair_fixed_type, 0); break;
+    case K_PAIR_TRAVSHAPE: o = ob_object_alloc(&pair_travshape_type, 0); break;
+    case K_BOX:
+        o = ob_object_alloc(&box_type, 0);
+        if (o) {
+            box *b = (box *)o;
+            b->items = ob_mem_alloc(3 * sizeof(ob_object *));
+            T_ASSERT(b->items != NULL);
+            b->items[0] = b->items[1] = b->items[2] = NULL;
+            b->n = 3;
+        }
+        break;
+    }
+    T_ASSERT(o != NULL);
+    return o;
+}
+
+/* o's reference to next (a new one), after a small int where the kind
+ * has room for one before it. */
+static void kind_link(int k, ob_object *o, ob_object *next)
+{
+    ob_object *i7 = ob_small_from(7);
+    switch (k) {
+    case K_TUPLE: T_EQ(ob_tuple_set(o, 0, i7), 0); T_EQ(ob_tuple_set(o, 1, next), 0); break;
+    case K_LIST: T_EQ(ob_list_append(o, i7), 0); T_EQ(ob_list_append(o, next), 0); break;
+    case K_DICT: T_EQ(ob_dict_set(o, i7, next), 0); break;
+    case K_STRUCT: T_EQ(ob_struct_set(o, 1, i7), 0); T_EQ(ob_struct_set(o, 0, next), 0); break;
+    case K_INST:
+        T_EQ(ob_instance_setattr(o, "a", i7), 0);
+        T_EQ(ob_instance_setattr(o, "next", next), 0);
+        break;
+    case K_BOX:
+        ((box *)o)->items[0] = i7;
+        ((box *)o)->items[2] = ob_newref(next);
+        break;
+    default:
+        ((pair *)o)->slot[0] = i7;
+        ((pair *)o)->slot[1] = ob_newref(next);
+        break;
+    }
+}
+
+/* What o references through kind_link, read back. */
+static ob_object *kind_next(int k, ob_object *o)
+{
+    switch (k) {
+    case K_TUPLE: return ob_tuple_get(o, 1);
+    case K_LIST: return ob_list_get(o, 1);
+    case K_DICT: return ob_dict_get(o, ob_small_from(7));
+    case K_STRUCT: return ob_struct_get(o, 0);
+    case K_INST: return ob_instance_getattr(o, "next");
+    case K_BOX: return ((box *)o)->items[2];
+    default: return ((pair *)o)->slot[1];
+    }
+}
+
+/* For each layout: a ring of three and a list (garbage once dropped), and
+ * a chain of three held from C by its head, ending at a list of one small
+ * int. Young (the young table's part of the walk) and old (the heap
+ * walk's: the Thumb-2 loops on ARMv7-M), collected by generation 2 and 1.
+ * Every ring is found, to the object; every chain survives intact. */
+static void test_stw_every_refs_shape(void)
+{
+    gct_begin();
+    T_EQ(ob_instance_type_init(&inst_type, "Inst"), 0);
+    ob_object *warm = ob_instance_new(&inst_type); /* the shared keys: a, next */
+    T_ASSERT(warm != NULL);
+    T_EQ(ob_instance_setattr(warm, "a", OB_NONE), 0);
+    T_EQ(ob_instance_setattr(warm, "next", OB_NONE), 0);
+    ob_decref(warm);
+    size_t base = live();
+    for (int old = 0; old < 2; old++) {
+        for (int gen = 2; gen >= 1; gen--) {
+            ob_object *head[K_KINDS], *chain[K_KINDS][3], *ring[K_KINDS][3];
+            for (int k = 0; k < K_KINDS; k++) {
+                /* r0 -> r1 -> r2 -> a list -> r0 (a tuple is filled while
+                 * only its maker holds it) */
+                ob_object *back = ob_list_new();
+                T_ASSERT(back != NULL);
+                for (int i = 0; i < 3; i++)
+                    ring[k][i] = kind_new(k);
+                kind_link(k, ring[k][2], back);
+                kind_link(k, ring[k][1], ring[k][2]);
+                kind_link(k, ring[k][0], ring[k][1]);
+                T_EQ(ob_list_append(back, ring[k][0]), 0);
+                ob_decref(back);
+                ob_object *end = ob_list_new();
+                T_ASSERT(end != NULL);
+                T_EQ(ob_list_append(end, ob_small_from(k)), 0);
+                for (int i = 0; i < 3; i++)
+                    chain[k][i] = kind_new(k);
+                kind_link(k, chain[k][2], end);
+                kind_link(k, chain[k][1], chain[k][2]);
+                kind_link(k, chain[k][0], chain[k][1]);
+                ob_decref(end);
+                ob_decref(chain[k][1]);
+                ob_decref(chain[k][2]);
+                head[k] = chain[k][0];
+            }
+            /* old: out of the young table into the generation collected,
+             * where only the heap walk finds them (the rings still held) */
+            if (old)
+                T_EQ(ob_gc_collect(gen - 1), 0);
+            for (int k = 0; k < K_KINDS; k++)
+                for (int i = 0; i < 3; i++)
+                    ob_decref(ring[k][i]);
+            long want = 4 * K_KINDS;
+            long got = ob_gc_collect(gen);
+            if (got != want)
+                t_fail(__FILE__, __LINE__, "%s, generation %d: %ld found, %ld garbage made",
+                       old ? "old" : "young", gen, got, want);
+            for (int k = 0; k < K_KINDS; k++) {
+                ob_object *o = head[k];
+                for (int i = 0; i < 3; i++) {
+                    if (o != chain[k][i]) {
+                        t_fail(__FILE__, __LINE__, "%s chain broken at %d", kind_name[k], i);
+                        break;
+                    }
+                    checked(o);
+                    o = kind_next(k, o);
+                }
+                T_ASSERT(ob_is_type(o, &ob_list_type) && ob_list_len(o) == 1 &&
+                         ob_small_value(ob_list_get(o, 0)) == k);
+                ob_decref(head[k]);
+            }
+            T_EQ(ob_gc_collect(2), 0);
+            T_EQ(live(), base);
+        }
+    }
+    ob_instance_type_fini(&inst_type);
+    gct_end();
+}
+
+/* Checked builds refuse to make an object of a type whose refs_shape says
+ * something else than its refs_at/refs_n (the Thumb-2 loops would read
+ * the wrong words), with a message and nothing made. */
+static void test_refs_shape_disagreeing_refused(void)
+{
+#if !OB_CHECKED
+    t_printf("# release build (OB_CHECKED=0): not checked\n");
+    return;
+#endif
+    gct_begin();
+    static const ob_type fixed_no_array = {PAIR_FIELDS, .name = "fixed_no_array",
+                                           .refs_shape = OB_REFS_SHAPE_FIXED};
+    static const ob_type tuple_not = {PAIR_FIELDS, .name = "tuple_not",
+                                      .refs_at = offsetof(pair, slot), .refs_n = 2,
+                                      .refs_shape = OB_REFS_SHAPE_TUPLE};
+    static const ob_type traverse_with_array = {PAIR_FIELDS, .name = "traverse_with_array",
+                                                .refs_at = offsetof(pair, slot), .refs_n = 2,
+                                                .refs_shape = OB_REFS_SHAPE_TRAVERSE};
+    static const ob_type unknown = {PAIR_FIELDS, .name = "unknown", .refs_shape = 9};
+    const ob_type *bad[] = {&fixed_no_array, &tuple_not, &traverse_with_array, &unknown};
+    size_t base = live();
+    for (int i = 0; i < 4; i++) {
+        T_ASSERT(ob_object_alloc(bad[i], 0) == NULL);
+        T_EQ(obt_panics, i + 1);
+        T_CONTAINS(obt_panic_msg, bad[i]->name);
+        T_CONTAINS(obt_panic_msg, "refs_shape");
+        T_EQ(ob_err_code(), OB_E_TYPE);
+        T_EQ(live(), base);
+    }
+    ob_object *ok = ob_object_alloc(&pair_fixed_type, 0);
+    T_ASSERT(ok != NULL);
+    T_EQ(obt_panics, 4);
+    ob_decref(ok);
+    obt_panics = 0; /* the four were expected */
+    gct_end();
+}
+
 /* A stop-the-world MARK whose root (a large tuple: the walk's large part
  * pushes all it finds) holds more old members than the mark stack has room
  * for, where the heap has room for them: the overflow walks the set again,
@@ -2209,6 +2474,8 @@ static const t_case cases[] = {
     T_CASE(test_wvdict_drops_cyclic_values),
     T_CASE(test_long_ring_and_wide_fanout),
     T_CASE(test_stw_mark_any_address_order),
+    T_CASE(test_stw_every_refs_shape),
+    T_CASE(test_refs_shape_disagreeing_refused),
     T_CASE(test_stw_mark_stack_overflow_behind_the_walk),
     T_CASE(test_heavily_referenced_cycle_member),
     T_CASE(test_reachable_cycle_survives),
