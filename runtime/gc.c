@@ -73,6 +73,10 @@ static struct {
     uint8_t busy;        /* inside the collector (steps, callbacks, finalizers) */
     uint8_t rescan;      /* the mark stack overflowed: walk the set again */
     uint8_t part;        /* cursor: 0 young table, 1 heap walk, 2 done */
+    /* This collection runs stop-the-world from its start, nothing else
+     * running until its decision: members join without the barrier, and
+     * only the garbage gets it, at the decision (doom_lazy). */
+    uint8_t lazy;
     ob_gc_phase phase;
     int gen;             /* generation being collected (0..2) */
     uint32_t jlim;       /* old objects of generations below this join the set */
@@ -113,6 +117,9 @@ static struct {
     uint32_t joined, left, unpromoted;
     size_t found, survivors, collected_now;
     uint32_t special;    /* members with weak references or a finalizer to run */
+    /* containers alive with weak references or a finalizer to run (none:
+     * a collection run stop-the-world from its start needs no barrier) */
+    size_t special_live;
 
     uint32_t budget, alloc_budget;
     unsigned debug;
@@ -242,14 +249,18 @@ static inline int joins(uint32_t v)
 }
 
 /* o joins the set (its snapshot): the barrier on, from here every change
- * of its count or of its holders touches it. Its refs field is 0 (it is
- * outside a collection) and counts the references from members met from
- * now on. rc: o's count word. Returns its new gc word. */
+ * of its count or of its holders touches it (in a collection run
+ * stop-the-world from its start nothing else runs: the barrier waits for
+ * the decision, gc.lazy). Its refs field is 0 (it is outside a collection)
+ * and counts the references from members met from now on. rc: o's count
+ * word. Returns its new gc word. */
 static HOT_INLINE uint32_t join(ob_object *o, uint32_t *w, uint32_t v, uintptr_t rc)
 {
-    if (rc & (OB_F_WEAKREFD | OB_F_FINPEND))
-        gc.special++;
-    o->ob_rc = rc | OB_F_BARRIER;
+    if (!gc.lazy) {
+        if (rc & (OB_F_WEAKREFD | OB_F_FINPEND))
+            gc.special++;
+        o->ob_rc = rc | OB_F_BARRIER;
+    }
     v |= GW_INSET;
     *w = v;
     gc.joined++;
@@ -520,6 +531,17 @@ int ob_gc_weak_gone_(ob_object *o)
     if ((gc.phase != OB_GC_WEAKREFS && gc.phase != OB_GC_CLEAR) || !is_container(o))
         return 0;
     return doomed(*gw_of(o));
+}
+
+void ob_gc_special_(ob_object *o, uintptr_t was)
+{
+    const uintptr_t sp = OB_F_WEAKREFD | OB_F_FINPEND;
+    if (!is_container(o))
+        return;
+    if ((o->ob_rc & sp) && !(was & sp))
+        gc.special_live++;
+    else if (!(o->ob_rc & sp) && (was & sp))
+        gc.special_live--;
 }
 
 /* ---- tracking -------------------------------------------------------------------------- */
@@ -803,8 +825,8 @@ static __attribute__((noinline)) void each_member_freeing(uint32_t *work, uint32
  * subtracts (docs/gc.md). */
 static void ph_init(uint32_t *work, uint32_t budget)
 {
-    (void)budget;
     (*work)++;
+    gc.lazy = UNBOUNDED(budget) ? 1u : 0u;
     set_phase(OB_GC_SUBTRACT);
 }
 
@@ -844,9 +866,7 @@ static HOT_INLINE uint32_t subtract_member(uint32_t *w, int32_t left)
 typedef struct ob_gc_sub_ctx {
     uint32_t mask, want;  /* the walk's filter (TAG and YOUNG included) */
     uint32_t lim;         /* gc.jlim << GW_GEN_SHIFT */
-    const ob_type *tuple; /* &ob_tuple_type */
     uint32_t *joined;     /* &gc.joined: members that joined, added to */
-    uint32_t *special;    /* &gc.special: of those, with weak references or a finalizer */
 } ob_gc_sub_ctx;
 typedef struct ob_gc_mark_ctx {
     uint32_t *sp;          /* &gc.sp: the grey stack's entries */
@@ -875,8 +895,7 @@ void ob_gc_stw_promote_slow_(ob_object *o, uint32_t *w, uint32_t v);
 _Static_assert(sizeof(void *) == 4 && OB_GC_HEAD_SIZE == 4, "gc_v7m.S: 32-bit layout");
 _Static_assert(offsetof(ob_gc_sub_ctx, mask) == 0 && offsetof(ob_gc_sub_ctx, want) == 4 &&
                    GW_TAG + GW_TRACKED == 0x09 /* SUB_WANT: the want ph_subtract sets */ &&
-                   offsetof(ob_gc_sub_ctx, lim) == 8 && offsetof(ob_gc_sub_ctx, tuple) == 12 &&
-                   offsetof(ob_gc_sub_ctx, joined) == 16 && offsetof(ob_gc_sub_ctx, special) == 20,
+                   offsetof(ob_gc_sub_ctx, lim) == 8 && offsetof(ob_gc_sub_ctx, joined) == 12,
                "gc_v7m.S: S_* offsets");
 _Static_assert(offsetof(ob_gc_mark_ctx, sp) == 0 && offsetof(ob_gc_mark_ctx, base) == 4 &&
                    offsetof(ob_gc_mark_ctx, lim) == 8 && offsetof(ob_gc_mark_ctx, tuple) == 12 &&
@@ -929,19 +948,17 @@ static __attribute__((noinline)) uint32_t subtract_span_stw(uintptr_t b, uintptr
     const ob_gc_sub_ctx *c = &ob_gc_stw_sub_;
     const uint32_t mask = c->mask, want = c->want, lim = c->lim;
     const uint32_t jmask = GW_YOUNG | GW_TRACKED | GW_GEN_MASK;
-    uint32_t u = 0, joined = 0, special = 0;
+    uint32_t u = 0, joined = 0;
     for (; b < end; b += step) {
         uint32_t *w = (uint32_t *)b, v = *w;
         if ((v & mask) != want)
             continue;
         ob_object *o = obj_of(w);
         if (!(v & GW_INSET)) {
-            /* the walk's entries are not young: joins() is one compare */
+            /* the walk's entries are not young: joins() is one compare;
+             * no barrier (gc.lazy) */
             if ((v & jmask) - GW_TRACKED >= lim)
                 continue;
-            uintptr_t rc = o->ob_rc;
-            special += (rc & (OB_F_WEAKREFD | OB_F_FINPEND)) != 0;
-            o->ob_rc = rc | OB_F_BARRIER;
             *w = v | GW_INSET;
             joined++;
         }
@@ -956,15 +973,12 @@ static __attribute__((noinline)) uint32_t subtract_span_stw(uintptr_t b, uintptr
             ob_object *r = *p;
             if (!is_container(r))
                 continue;
-            uintptr_t rc = r->ob_rc;
             uint32_t *rw = gw_of(r), rv = *rw;
             if (!(rv & GW_INSET)) {
                 /* joins(), where the young part has been through: a young
                  * object that may join has joined */
                 if ((rv & jmask) - GW_TRACKED >= lim)
                     continue;
-                special += (rc & (OB_F_WEAKREFD | OB_F_FINPEND)) != 0;
-                r->ob_rc = rc | OB_F_BARRIER;
                 rv |= GW_INSET;
                 joined++;
             }
@@ -975,7 +989,6 @@ static __attribute__((noinline)) uint32_t subtract_span_stw(uintptr_t b, uintptr
         }
     }
     *c->joined += joined;
-    *c->special += special;
     return u;
 }
 #endif
@@ -991,11 +1004,12 @@ static void ph_subtract(uint32_t *work, uint32_t budget)
     if (UNBOUNDED(budget)) {
 #if !OB_HEAP_SMALL
         ob_gc_stw_sub_ = (ob_gc_sub_ctx){mask | GW_TAG | GW_YOUNG, GW_TRACKED | GW_TAG,
-                                         gc.jlim << GW_GEN_SHIFT, &ob_tuple_type, &gc.joined,
-                                         &gc.special};
+                                         gc.jlim << GW_GEN_SHIFT, &gc.joined};
 #endif
+        /* the loops per run join without the barrier: only in a collection
+         * that ran so from its start */
         each_member(work, budget, mask, GW_TRACKED, 0, 0, 1, subtract_member_stw,
-                    subtract_span_stw);
+                    gc.lazy ? subtract_span_stw : NULL);
     }
     else
         each_member(work, budget, mask, GW_TRACKED, 0, 0, 0, subtract_member, NULL);
@@ -1113,6 +1127,64 @@ static __attribute__((noinline)) uint32_t mark_span_stw(uintptr_t b, uintptr_t e
 #define mark_span_stw NULL
 #endif
 
+/* The decision of a collection run stop-the-world from its start
+ * (gc.lazy): its members joined without the barrier, which nothing needed
+ * while nothing else ran. What is still in the set is garbage from here
+ * on. Firmware code runs on garbage only through weak reference callbacks
+ * and finalizers: when no container alive has either, none will, and
+ * CLEAR only drops references, so the garbage needs no barrier. Else each
+ * garbage member gets its barrier now, and those with weak references or
+ * a finalizer to run are counted, in a walk that ends with the last
+ * garbage member found. Returns the work (young slots and blocks looked
+ * at). Checked builds walk in both cases, and report a special garbage
+ * member found while none was counted. */
+static uint32_t doom_lazy(void)
+{
+    uint32_t doomed_left = gc.joined - gc.left, special = 0, wk = 0;
+    const uintptr_t barrier = gc.special_live ? OB_F_BARRIER : 0u;
+    gc.lazy = 0;
+    gc.special = 0;
+#if !OB_CHECKED
+    if (!barrier)
+        return 0;
+#endif
+    for (uint32_t i = 0; i < gc.ysend && doomed_left; i++, wk++) {
+        ob_object *o = gc.young[i];
+        if (o && doomed(*gw_of(o))) {
+            special += (o->ob_rc & (OB_F_WEAKREFD | OB_F_FINPEND)) != 0;
+            o->ob_rc |= barrier;
+            doomed_left--;
+        }
+    }
+    if (doomed_left && ob_heap_walk_begin(gc.heap, &gc.walk) == 0) {
+        const uint32_t mask = GW_TAG | GW_YOUNG | GW_INSET | GW_MARK, want = GW_TAG | GW_INSET;
+        uintptr_t b, end;
+        uint32_t step;
+        while (doomed_left && ob_heap_walk_span(gc.heap, &gc.walk, &b, &end, &step, &wk,
+                                                UINT32_MAX)) {
+            for (; b < end; b += step, wk++) {
+                uint32_t *w = (uint32_t *)b;
+                if ((*w & mask) != want)
+                    continue;
+                ob_object *o = obj_of(w);
+                special += (o->ob_rc & (OB_F_WEAKREFD | OB_F_FINPEND)) != 0;
+                o->ob_rc |= barrier;
+                if (--doomed_left == 0)
+                    break;
+            }
+        }
+        ob_heap_walk_end(gc.heap, &gc.walk);
+    }
+#if OB_CHECKED
+    if (!barrier && special)
+        OB_PANIC("gc: garbage with weak references or a finalizer, none counted alive");
+    if (doomed_left)
+        OB_PANIC("gc: garbage members missing at the decision");
+#endif
+    gc.special = special;
+    return wk;
+}
+
 static void ph_mark(uint32_t *work, uint32_t budget, int remark)
 {
     uint32_t wk = *work;
@@ -1127,6 +1199,8 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
                 cursor_reset();
                 continue;
             }
+            if (gc.lazy)
+                wk += doom_lazy();
             set_phase(remark ? OB_GC_CLEAR : OB_GC_WEAKREFS);
             if (!remark && !gc.special) {
                 /* no member has weak references or a finalizer: nothing to
@@ -1141,7 +1215,8 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
                                                &ob_tuple_type, gc.next_gen << GW_GEN_SHIFT, 0,
                                                &gc.left, &gc.rescan};
 #endif
-            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 1, mark_member, mark_span_stw);
+            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 1, mark_member,
+                        gc.lazy ? mark_span_stw : NULL);
         }
         else
             each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 0, mark_member, NULL);
@@ -1170,7 +1245,9 @@ static uint32_t run_finalizer(ob_object *o)
         return 0;
     /* PEP 442: once per object, kept alive while it runs. The collector's
      * own reference is not a touch. */
+    uintptr_t was = o->ob_rc;
     o->ob_rc = ((o->ob_rc | OB_F_FINALIZED) & ~OB_F_FINPEND) + OB_RC_ONE;
+    ob_gc_special_(o, was);
     o->ob_type->finalize(o);
     ob_decref(o);
     return 16;

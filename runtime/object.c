@@ -198,7 +198,7 @@ static int refs_shape_ok(const ob_type *t)
     case OB_REFS_SHAPE_ANY:
         return 1;
     case OB_REFS_SHAPE_FIXED:
-        return t->refs_at != 0 && !((t->refs_at | t->refs_n) & flags);
+        return t->refs_at != 0 && t->refs_n != 0 && !((t->refs_at | t->refs_n) & flags);
     case OB_REFS_SHAPE_TUPLE:
         return t->refs_at == offsetof(ob_tupleobj, items) &&
                t->refs_n == (OB_REFS_COUNTED | offsetof(ob_tupleobj, size));
@@ -241,8 +241,11 @@ ob_object *ob_object_alloc(const ob_type *t, size_t nitems)
     o->ob_rc = pre ? OB_RC_ONE | OB_F_GCWORD | (t->finalize ? OB_F_FINPEND : 0u) : OB_RC_ONE;
     o->ob_type = t;
     rt.st.objects++;
-    if (pre)
+    if (pre) {
         ob_gc_tracked_new_(o);
+        if (t->finalize)
+            ob_gc_special_(o, 0);
+    }
     return o;
 }
 
@@ -330,7 +333,9 @@ static void free_one(ob_object *o)
     const ob_type *t = o->ob_type;
     if (t->finalize && !(o->ob_rc & OB_F_FINALIZED)) {
         /* PEP 442: once per object; alive (count 1) while it runs. */
+        uintptr_t was = o->ob_rc;
         o->ob_rc = ((o->ob_rc & OB_RC_FLAGS) & ~OB_F_FINPEND) | OB_F_FINALIZED | OB_RC_ONE;
+        ob_gc_special_(o, was);
         t->finalize(o);
         o->ob_rc -= OB_RC_ONE;
         if (o->ob_rc >= OB_RC_ONE)

@@ -139,7 +139,7 @@ int ob_struct_type_init(ob_type *t, const char *name, const char *const *slot_na
     t->traverse = struct_traverse;
     t->refs_at = offsetof(ob_structobj, slots);
     t->refs_n = nslots;
-    t->refs_shape = OB_REFS_SHAPE_FIXED;
+    t->refs_shape = nslots ? OB_REFS_SHAPE_FIXED : OB_REFS_SHAPE_ANY; /* FIXED: 1 or more */
     t->clear = struct_clear;
     t->repr = struct_repr;
     t->extra = (void *)(uintptr_t)slot_names;

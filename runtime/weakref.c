@@ -43,7 +43,9 @@ static void unlink_ref(ob_weakrefobj *w)
             OB_PANIC("weakref: registry update failed");
     } else {
         ob_ptrmap_del(&registry, o);
+        uintptr_t was = o->ob_rc;
         o->ob_rc &= ~OB_F_WEAKREFD;
+        ob_gc_special_(o, was);
     }
     w->referent = NULL;
     w->next = NULL;
@@ -108,7 +110,9 @@ static ob_object *weakref_make(ob_object *o, ob_weakref_cb cb, void *ctx, ob_obj
     w->ctx = ctx;
     w->key = ob_newref(key);
     w->next = head;
+    uintptr_t was = o->ob_rc;
     o->ob_rc |= OB_F_WEAKREFD;
+    ob_gc_special_(o, was);
     if (o->ob_rc & OB_F_BARRIER)
         ob_gc_weakref_made_(o); /* the collection in progress must look at it */
     return &w->head;
@@ -144,7 +148,9 @@ size_t ob_weakref_count(ob_object *o)
 void ob_weakref_clear_(ob_object *o)
 {
     ob_weakrefobj *head = ob_ptrmap_del(&registry, o);
+    uintptr_t was = o->ob_rc;
     o->ob_rc &= ~OB_F_WEAKREFD;
+    ob_gc_special_(o, was);
     /* Clear all first, keeping each alive while callbacks run. The links
      * stay valid: weak references dropped by a callback are only queued
      * (inside the free loop) or cannot die (the collector's own count).

@@ -16,10 +16,11 @@
  * and each reference it holds to a heap container that is a member, or may
  * join (then joins, as above: a young object that may join has joined
  * already, the young table's part of the walk came first), adds one to
- * that member's refs (the big table past 4093, in C). Joining: the barrier bit in the count word, INSET in the gc word, and
- * the members with weak references or a finalizer pending counted. Returns
- * the units (entries plus references looked at); what joined is added to
- * *c->joined and *c->special.
+ * that member's refs (the big table past 4093, in C). Joining is INSET in
+ * the gc word: both loops run only in a collection that is stop-the-world
+ * from its start, whose barrier waits for the decision (gc.c, gc.lazy).
+ * Returns the units (entries plus references looked at); what joined is
+ * added to *c->joined.
  *
  * uint32_t ob_gc_mark_span_v7m(uintptr_t b, uintptr_t end, uint32_t step,
  *                              int ordered);
@@ -31,8 +32,8 @@
  * then everything the scan pushed. A scan marks each member it references
  * that is neither marked nor scanned; it pushes it unless the walk has
  * still to come to it (a gc word above the run's current block, not young,
- * the run ordered); then the object is promoted (barrier lifted, out of
- * the set, one generation up). Returns the units (objects scanned plus
+ * the run ordered); then the object is promoted (out of the set, one
+ * generation up; no barrier to lift). Returns the units (objects scanned plus
  * references looked at); *c->sp is the stack's entries again, and the
  * objects scanned are added to *c->left.
  *
@@ -56,7 +57,6 @@
 #define MARK_WANT   0x11        /* TAG | INSET */
 #define REFS_BIG    4095
 /* count word bits */
-#define F_BARRIER   0x02
 #define F_GCWORD    0x40
 /* object layout, from the gc word (the object is 4 bytes on) */
 #define W_RC        4
@@ -83,22 +83,21 @@
 #define S_MASK      0
 #define SUB_WANT    0x09        /* TAG | TRACKED: always the filter's want */
 #define S_LIM       8
-#define S_JOINED    16
-#define S_SPECIAL   20
+#define S_JOINED    12
 #define GW_JOIN_MASK 0x8E       /* YOUNG | TRACKED | GEN */
-#define F_SPECIAL   0x88        /* OB_F_WEAKREFD | OB_F_FINPEND */
 #define REFS_ONE    0x100000
 #define REFS_HIGH   0x200000    /* -this: refs 4094 and up (cmn) */
 
 /* What both loops do alike (r8: the context).
  *
- * REFS_OF w, slots, traverse, general: the references of the object whose
- * gc word is at w (gc.c's refs_of, by the type's refs_shape): r0 the
- * array, r1 its length, on to slots (a tuple falls through to what
- * follows the macro); a type with none goes to traverse, and one whose
+ * REFS_OF w, nonempty, empty, traverse, general: the references of the
+ * object whose gc word is at w (gc.c's refs_of, by the type's
+ * refs_shape): r0 the array, r1 its length, on to nonempty (at least one:
+ * a tuple falls through to what follows the macro; a FIXED shape has one
+ * or more) or to empty; a type with none goes to traverse, and one whose
  * array or length is elsewhere (decoded, shape ANY) to general with r0, r1
  * as the type has them and r2 the object. Uses r2, r3, lr. */
-    .macro REFS_OF w, slots, traverse, general
+    .macro REFS_OF w, nonempty, empty, traverse, general
     ldr     r3, [\w, #W_TYPE]
     ldrb    lr, [r3, #T_REFS_SHAPE]
     tbb     [pc, lr]
@@ -117,21 +116,23 @@
     tst     lr, #REFS_FLAG
     bne     \general
     add     r0, r0, r2              /* the array inside the object */
-    b       \slots
+    cbnz    r1, \nonempty
+    b       \empty
 4:  ldrh    r0, [r3, #T_REFS_AT]
     ldrh    r1, [r3, #T_REFS_N]
     add     r0, r0, \w
     add     r0, r0, #4
-    b       \slots
+    b       \nonempty
 6:  ldr     r1, [\w, #W_LIST_N]
     ldr     r0, [\w, #W_LIST_ITEMS]
-    b       \slots
+    cbnz    r1, \nonempty
+    b       \empty
 5:  ldr     r1, [\w, #W_TUPLE_N]
     add     r0, \w, #W_TUPLE_ITEMS
     .endm
 
-/* REFS_GENERAL slots: REFS_OF's general case, then on to slots. */
-    .macro REFS_GENERAL slots
+/* REFS_GENERAL nonempty, empty: REFS_OF's general case, then on. */
+    .macro REFS_GENERAL nonempty, empty
     tst     r1, #REFS_FLAG
     itt     ne
     bicne   r1, r1, #REFS_FLAG
@@ -141,7 +142,9 @@
     bicne   r0, r0, #REFS_FLAG
     ldrne   r0, [r2, r0]            /* the array is a side block */
     addeq   r0, r0, r2
-    b       \slots
+    cmp     r1, #0
+    bne     \nonempty
+    b       \empty
     .endm
 
 /* CONTAINER skip: the next slot (r0 advances) in r2; on to skip unless
@@ -161,7 +164,7 @@
 /* registers:
  *   r0 p (slot), r1 e (slots' end), r2 r (a slot's value), r3 its gc word
  *   r4 the filter's mask, r5 b (the entry's gc word), r6 end, r7 step, r8 c,
- *   r9 joined, r10 special, r11 units, r12 and lr scratch */
+ *   r9 joined, r10 the join limit (c->lim), r11 units, r12 and lr scratch */
     .section .text.ob_gc_subtract_span_v7m, "ax", %progbits
     .global ob_gc_subtract_span_v7m
     .type ob_gc_subtract_span_v7m, %function
@@ -190,9 +193,9 @@ ob_gc_subtract_span_v7m:
     mov     r7, r2
     ldr     r8, =ob_gc_stw_sub_
     ldr     r4, [r8, #S_MASK]
+    ldr     r10, [r8, #S_LIM]
     movs    r0, #0
     mov     r9, r0
-    mov     r10, r0
     mov     r11, r0
     b       .LScheck
 .LSnext:                            /* after an entry */
@@ -214,42 +217,26 @@ ob_gc_subtract_span_v7m:
     bne     .LSrefs
     and     r12, r3, #GW_JOIN_MASK  /* the walk's entries are old: one compare */
     sub     r12, r12, #GW_TRACKED
-    ldr     lr, [r8, #S_LIM]
-    cmp     r12, lr
+    cmp     r12, r10
     bhs     .LSnext
-    ldr     r12, [r5, #W_RC]        /* joins */
-    tst     r12, #F_SPECIAL
-    it      ne
-    addne   r10, r10, #1
-    orr     r12, r12, #F_BARRIER
-    str     r12, [r5, #W_RC]
-    orr     r3, r3, #GW_INSET
+    orr     r3, r3, #GW_INSET       /* joins (no barrier: gc.lazy) */
     str     r3, [r5]
     add     r9, r9, #1
 .LSrefs:
-    REFS_OF r5, .LSslots, .LStraverse, .LSgeneral
-.LSslots:                           /* r0 p, r1 n */
+    REFS_OF r5, .LSnonempty, .LSempty, .LStraverse, .LSgeneral
+.LSnonempty:                        /* r0 p, r1 n (1 or more) */
     add     r11, r11, r1
     add     r11, r11, #1
     add     r1, r0, r1, lsl #2
-    cmp     r0, r1
-    beq     .LSnext
 .LSslot:
     CONTAINER .LSslot_end
     tst     r3, #GW_INSET
     bne     .LScount
     and     lr, r3, #GW_JOIN_MASK   /* may it join? one compare (a young */
     sub     lr, lr, #GW_TRACKED     /* object that may has joined: the */
-    ldr     r12, [r8, #S_LIM]       /* table's part came first) */
-    cmp     lr, r12
+    cmp     lr, r10                 /* table's part came first) */
     bhs     .LSslot_end
-    ldr     r12, [r2]
-    tst     r12, #F_SPECIAL
-    it      ne
-    addne   r10, r10, #1
-    orr     r12, r12, #F_BARRIER
-    str     r12, [r2]
-    orr     r3, r3, #GW_INSET
+    orr     r3, r3, #GW_INSET       /* joins */
     add     r9, r9, #1
 .LScount:
     cmn     r3, #REFS_HIGH
@@ -269,7 +256,10 @@ ob_gc_subtract_span_v7m:
     pop     {r0, r1}
     b       .LSslot_end
 .LSgeneral:
-    REFS_GENERAL .LSslots
+    REFS_GENERAL .LSnonempty, .LSempty
+.LSempty:
+    add     r11, r11, #1
+    b       .LSnext
 .LStraverse:                        /* through the type's traverse (C) */
     add     r0, r5, #4
     bl      ob_gc_stw_subtract_traverse_
@@ -281,10 +271,6 @@ ob_gc_subtract_span_v7m:
     ldr     r0, [r1]
     add     r0, r0, r9
     str     r0, [r1]                /* *joined += */
-    ldr     r1, [r8, #S_SPECIAL]
-    ldr     r0, [r1]
-    add     r0, r0, r10
-    str     r0, [r1]                /* *special += */
     mov     r0, r11
     pop     {r3-r11, pc}
     .ltorg
@@ -355,12 +341,10 @@ ob_gc_mark_span_v7m:
     orr     r10, r10, r5            /* front: the block in hand, or all ones */
     mov     r4, r5
 .Lscan:
-    REFS_OF r4, .Lslots, .Ltraverse, .Lgeneral
-.Lslots:                            /* r0 p, r1 n */
+    REFS_OF r4, .Lnonempty, .Lpromote, .Ltraverse, .Lgeneral
+.Lnonempty:                         /* r0 p, r1 n (1 or more) */
     add     r11, r11, r1
     add     r1, r0, r1, lsl #2
-    cmp     r0, r1
-    beq     .Lpromote
 .Lslot:
     CONTAINER .Lslot_end
     and     lr, r3, #(GW_INSET | GW_MARK)
@@ -382,10 +366,7 @@ ob_gc_mark_span_v7m:
     cmp     r0, r1
     bne     .Lslot
 .Lpromote:                          /* r4: the gc word of the object scanned */
-    ldr     r3, [r4, #W_RC]
-    bic     r3, r3, #F_BARRIER
-    str     r3, [r4, #W_RC]
-    ldr     r3, [r4]
+    ldr     r3, [r4]                /* (no barrier to lift: gc.lazy) */
     ubfx    r3, r3, #0, #20         /* refs 0 */
     bic     r3, r3, #GW_FLAGS_CLEARED
     tst     r3, #GW_TRACKED
@@ -425,7 +406,7 @@ ob_gc_mark_span_v7m:
     b       .Lslot_end
 
 .Lgeneral:
-    REFS_GENERAL .Lslots
+    REFS_GENERAL .Lnonempty, .Lpromote
 
 .Ltraverse:                         /* references through the type's traverse */
     ldr     r0, [r8, #C_BASE]

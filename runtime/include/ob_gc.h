@@ -202,6 +202,9 @@ void ob_gc_dropped_(ob_object *o);     /* barrier: o (under barrier) lost one, l
 int ob_gc_is_doomed_(ob_object *o);    /* o is garbage the collector decided on */
 int ob_gc_weak_gone_(ob_object *o);    /* a weak reference to o reads as dead */
 void ob_gc_weakref_made_(ob_object *o); /* weakref.c: o (under barrier) got one */
+/* object.c, weakref.c: o's OB_F_WEAKREFD or OB_F_FINPEND changed; `was` its
+ * count word before (the collector counts the containers that have either) */
+void ob_gc_special_(ob_object *o, uintptr_t was);
 int ob_gc_oom_(size_t request);        /* emergency collection; 1 if anything was freed */
 void ob_gc_alloc_hook_(void);          /* a GC object is about to be allocated */
 int ob_freeing_(void);                 /* object.c: inside the deferred-free loop */

@@ -234,7 +234,7 @@ struct ob_type {
 #define OB_REFS_INDIRECT 0x8000u
 #define OB_REFS_COUNTED 0x8000u
 #define OB_REFS_SHAPE_ANY 0u      /* refs_at/refs_n as they say */
-#define OB_REFS_SHAPE_FIXED 1u    /* refs_n pointers at refs_at in the object (no flags) */
+#define OB_REFS_SHAPE_FIXED 1u    /* refs_n (1 or more) pointers at refs_at in the object */
 #define OB_REFS_SHAPE_TUPLE 2u    /* a tuple's: size then items, in the object */
 #define OB_REFS_SHAPE_LIST 3u     /* a list's: size, and items in a side block */
 #define OB_REFS_SHAPE_TRAVERSE 4u /* no array: traverse (refs_at 0) */

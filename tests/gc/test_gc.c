@@ -775,10 +775,17 @@ static void test_stw_every_refs_shape(void)
     T_EQ(ob_instance_setattr(warm, "a", OB_NONE), 0);
     T_EQ(ob_instance_setattr(warm, "next", OB_NONE), 0);
     ob_decref(warm);
+    /* with no references at all: a list, a struct of no slots (shape ANY),
+     * a box of none, each held from C */
+    static ob_type empty_struct;
+    T_EQ(ob_struct_type_init(&empty_struct, "Empty", NULL, 0), 0);
     size_t base = live();
     for (int old = 0; old < 2; old++) {
         for (int gen = 2; gen >= 1; gen--) {
             ob_object *head[K_KINDS], *chain[K_KINDS][3], *ring[K_KINDS][3];
+            ob_object *empty[3] = {ob_list_new(), ob_struct_new(&empty_struct),
+                                   ob_object_alloc(&box_type, 0)};
+            T_ASSERT(empty[0] && empty[1] && empty[2]);
             for (int k = 0; k < K_KINDS; k++) {
                 /* r0 -> r1 -> r2 -> a list -> r0 (a tuple is filled while
                  * only its maker holds it) */
@@ -830,6 +837,10 @@ static void test_stw_every_refs_shape(void)
                          ob_small_value(ob_list_get(o, 0)) == k);
                 ob_decref(head[k]);
             }
+            for (int i = 0; i < 3; i++) {
+                checked(empty[i]);
+                ob_decref(empty[i]);
+            }
             T_EQ(ob_gc_collect(2), 0);
             T_EQ(live(), base);
         }
@@ -857,9 +868,13 @@ static void test_refs_shape_disagreeing_refused(void)
                                                 .refs_at = offsetof(pair, slot), .refs_n = 2,
                                                 .refs_shape = OB_REFS_SHAPE_TRAVERSE};
     static const ob_type unknown = {PAIR_FIELDS, .name = "unknown", .refs_shape = 9};
-    const ob_type *bad[] = {&fixed_no_array, &tuple_not, &traverse_with_array, &unknown};
+    static const ob_type fixed_empty = {PAIR_FIELDS, .name = "fixed_empty",
+                                        .refs_at = offsetof(pair, slot), .refs_n = 0,
+                                        .refs_shape = OB_REFS_SHAPE_FIXED};
+    const ob_type *bad[] = {&fixed_no_array, &tuple_not, &traverse_with_array, &unknown,
+                            &fixed_empty};
     size_t base = live();
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         T_ASSERT(ob_object_alloc(bad[i], 0) == NULL);
         T_EQ(obt_panics, i + 1);
         T_CONTAINS(obt_panic_msg, bad[i]->name);
@@ -869,9 +884,9 @@ static void test_refs_shape_disagreeing_refused(void)
     }
     ob_object *ok = ob_object_alloc(&pair_fixed_type, 0);
     T_ASSERT(ok != NULL);
-    T_EQ(obt_panics, 4);
+    T_EQ(obt_panics, 5);
     ob_decref(ok);
-    obt_panics = 0; /* the four were expected */
+    obt_panics = 0; /* the five were expected */
     gct_end();
 }
 
