@@ -544,6 +544,11 @@ void ob_gc_special_(ob_object *o, uintptr_t was)
         gc.special_live--;
 }
 
+size_t ob_gc_special_live_(void)
+{
+    return gc.special_live;
+}
+
 /* ---- tracking -------------------------------------------------------------------------- */
 void ob_gc_tracked_new_(ob_object *o)
 {

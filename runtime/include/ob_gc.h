@@ -205,6 +205,7 @@ void ob_gc_weakref_made_(ob_object *o); /* weakref.c: o (under barrier) got one 
 /* object.c, weakref.c: o's OB_F_WEAKREFD or OB_F_FINPEND changed; `was` its
  * count word before (the collector counts the containers that have either) */
 void ob_gc_special_(ob_object *o, uintptr_t was);
+size_t ob_gc_special_live_(void);        /* for tests: containers counted so */
 int ob_gc_oom_(size_t request);        /* emergency collection; 1 if anything was freed */
 void ob_gc_alloc_hook_(void);          /* a GC object is about to be allocated */
 int ob_freeing_(void);                 /* object.c: inside the deferred-free loop */

@@ -890,6 +890,58 @@ static void test_refs_shape_disagreeing_refused(void)
     gct_end();
 }
 
+/* The containers alive with weak references or a finalizer still to run
+ * are counted as their flags change (a collection run stop-the-world from
+ * its start gives garbage no barrier while there are none): each such
+ * container once, whatever it has; leaves not at all; none left once
+ * they are gone or done. */
+static void test_special_containers_counted(void)
+{
+    gct_begin();
+    size_t s0 = ob_gc_special_live_();
+    ob_object *f = node_new(&fin_type, NULL, NULL); /* a finalizer to run */
+    T_EQ(ob_gc_special_live_(), s0 + 1);
+    ob_object *l = ob_list_new();
+    T_ASSERT(l != NULL);
+    T_EQ(ob_gc_special_live_(), s0 + 1);
+    ob_object *w1 = ob_weakref_new(l, NULL, NULL), *w2 = ob_weakref_new(l, NULL, NULL);
+    T_ASSERT(w1 && w2);
+    T_EQ(ob_gc_special_live_(), s0 + 2); /* the list once, for two */
+    ob_object *wf = ob_weakref_new(f, NULL, NULL);
+    T_ASSERT(wf != NULL);
+    T_EQ(ob_gc_special_live_(), s0 + 2); /* f has both: once */
+    ob_object *x = ob_str_from_cstr("leaf");
+    T_ASSERT(x != NULL);
+    ob_object *wx = ob_weakref_new(x, NULL, NULL);
+    if (wx) { /* a leaf with weak references: not a container, not counted */
+        T_EQ(ob_gc_special_live_(), s0 + 2);
+        ob_decref(wx);
+    } else {
+        ob_err_clear();
+    }
+    ob_decref(x);
+    ob_decref(w1);
+    T_EQ(ob_gc_special_live_(), s0 + 2);
+    ob_decref(w2); /* the list's last weak reference */
+    T_EQ(ob_gc_special_live_(), s0 + 1);
+    ob_decref(f); /* its finalizer runs, its weak reference is cleared */
+    T_EQ(fin_runs, 1);
+    T_EQ(ob_gc_special_live_(), s0);
+    T_ASSERT(ob_weakref_get(wf) == NULL);
+    ob_decref(wf);
+    /* finalized by the collector: a cycle through a finalizer */
+    ob_object *a = node_new(&fin_type, NULL, NULL), *b = node_new(&node_type, a, NULL);
+    T_EQ(ob_struct_set(a, 0, b), 0);
+    ob_decref(a), ob_decref(b);
+    T_EQ(ob_gc_special_live_(), s0 + 1);
+    T_EQ(ob_gc_collect(2), 2);
+    T_EQ(fin_runs, 2);
+    T_EQ(ob_gc_special_live_(), s0);
+    ob_decref(l);
+    T_EQ(ob_gc_special_live_(), s0);
+    gct_end();
+}
+
 /* A stop-the-world MARK whose root (a large tuple: the walk's large part
  * pushes all it finds) holds more old members than the mark stack has room
  * for, where the heap has room for them: the overflow walks the set again,
@@ -2491,6 +2543,7 @@ static const t_case cases[] = {
     T_CASE(test_stw_mark_any_address_order),
     T_CASE(test_stw_every_refs_shape),
     T_CASE(test_refs_shape_disagreeing_refused),
+    T_CASE(test_special_containers_counted),
     T_CASE(test_stw_mark_stack_overflow_behind_the_walk),
     T_CASE(test_heavily_referenced_cycle_member),
     T_CASE(test_reachable_cycle_survives),
