@@ -63,6 +63,13 @@
 #endif
 
 #define GEN(w) (((w) >> GW_GEN_SHIFT) & 3u)
+/* gc.lazy (below): never in the small-RAM profile, whose runs all share
+ * the budgeted loop */
+#if OB_HEAP_SMALL
+#define LAZY 0
+#else
+#define LAZY gc.lazy
+#endif
 #define REFS(w) ((w) >> GW_REFS_SHIFT)
 #define IDX(w) (((w) & GW_IDX_MASK) >> GW_IDX_SHIFT)
 
@@ -256,7 +263,7 @@ static inline int joins(uint32_t v)
  * word. Returns its new gc word. */
 static HOT_INLINE uint32_t join(ob_object *o, uint32_t *w, uint32_t v, uintptr_t rc)
 {
-    if (!gc.lazy) {
+    if (!LAZY) {
         if (rc & (OB_F_WEAKREFD | OB_F_FINPEND))
             gc.special++;
         o->ob_rc = rc | OB_F_BARRIER;
@@ -831,7 +838,11 @@ static __attribute__((noinline)) void each_member_freeing(uint32_t *work, uint32
 static void ph_init(uint32_t *work, uint32_t budget)
 {
     (*work)++;
+#if OB_HEAP_SMALL
+    (void)budget; /* every run is a budgeted one */
+#else
     gc.lazy = UNBOUNDED(budget) ? 1u : 0u;
+#endif
     set_phase(OB_GC_SUBTRACT);
 }
 
@@ -1204,7 +1215,7 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
                 cursor_reset();
                 continue;
             }
-            if (gc.lazy)
+            if (LAZY)
                 wk += doom_lazy();
             set_phase(remark ? OB_GC_CLEAR : OB_GC_WEAKREFS);
             if (!remark && !gc.special) {
