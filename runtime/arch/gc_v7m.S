@@ -1,7 +1,8 @@
 /* gc_v7m.S - the stop-the-world SUBTRACT and MARK over one run of the heap
- * walk, in Thumb-2 for ARMv7-M (Cortex-M3/M4/M7). gc.c's subtract_span_stw
- * and mark_span_stw are the same loops in C (the host and ARMv6-M build
- * those); these copies exist because GCC keeps too few of the loops' values
+ * walk, in Thumb-2 for ARMv7-M (Cortex-M3/M4/M7) and ARMv8-M Mainline
+ * (Cortex-M33/M55: the same instructions). gc.c's subtract_span_stw
+ * and mark_span_stw are the same loops in C (the host builds those, and
+ * any target with OB_GC_ASM=0); these copies exist because GCC keeps too few of the loops' values
  * in registers, and a full collection's cost per live object is one of
  * issue 5's goals (docs/gc.md, "Stop-the-world runs";
  * docs/benchmarks.md).
@@ -43,7 +44,7 @@
     .syntax unified
     .thumb
 
-#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)
+#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_8M_MAIN__)
 
 /* gc word bits */
 #define GW_TRACKED  0x08

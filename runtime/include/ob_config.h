@@ -214,11 +214,13 @@ static_assert(OB_POOL_SIZE - 32 >= 2 * OB_SMALL_LIMIT,
 #endif
 
 /* The stop-the-world collector loops in assembly (runtime/arch/gc_v7m.S)
- * on ARMv7-M (Cortex-M3/M4/M7) outside the small-RAM profile: 1, or 0 for
- * gc.c's C loops everywhere (EXTRA_CFLAGS=-DOB_GC_ASM=0: the same results,
- * more instructions). */
+ * on ARMv7-M (Cortex-M3/M4/M7) and ARMv8-M Mainline (Cortex-M33/M55,
+ * the same Thumb-2) outside the small-RAM profile: 1, or 0 for gc.c's C
+ * loops everywhere (EXTRA_CFLAGS=-DOB_GC_ASM=0: the same results, more
+ * instructions). */
 #ifndef OB_GC_ASM
-#if (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)) && !OB_HEAP_SMALL
+#if (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_8M_MAIN__)) && \
+    !OB_HEAP_SMALL
 #define OB_GC_ASM 1
 #else
 #define OB_GC_ASM 0

@@ -529,35 +529,44 @@ int main(void)
             k_printf("; collector/alloc: no baseline\n");
         }
     }
+    /* Issue 5 sets its goals for heaps of 1 000 to 20 000 live objects,
+     * which the mps2 boards hold; a small board runs 25 to 100 and its
+     * lines say so (judged all the same, for information). */
+    const char *goal = OB_HEAP_SMALL ? "scaled goal" : "goal";
+    if (OB_HEAP_SMALL)
+        k_printf("scaled goals: issue 5's, judged on this board's heaps of %u-%u live objects "
+                 "(the issue sets them for 1000-20000, which the mps2 boards hold): for "
+                 "information\n", (unsigned)sizes[0], (unsigned)sizes[NSIZES - 1]);
     if (!any) {
         k_printf("goals: no heap size could run on this board\n");
     } else {
         if (have_ends)
-            k_printf("goal: incremental max pause at %u live <= 1.25x its max at %u: %lu vs %lu "
-                     "(%s), %s\n",
+            k_printf("%s: incremental max pause at %u live <= 1.25x its max at %u: %lu vs %lu "
+                     "(%s), %s\n", goal,
                      (unsigned)sizes[NSIZES - 1], (unsigned)sizes[0], (unsigned long)inc_hi,
                      (unsigned long)inc_lo, bench_ratio(inc_hi, inc_lo),
                      met((uint64_t)inc_hi * 100u <= (uint64_t)inc_lo * 125u));
         else
-            k_printf("goal: incremental max pause at %u vs %u live: not judged (a size was "
-                     "skipped)\n", (unsigned)sizes[NSIZES - 1], (unsigned)sizes[0]);
+            k_printf("%s: incremental max pause at %u vs %u live: not judged (a size was "
+                     "skipped)\n", goal, (unsigned)sizes[NSIZES - 1], (unsigned)sizes[0]);
         if (have_ends)
             k_printf("  (the automatic path alone, the longest churn call: %lu at %u live vs %lu "
                      "at %u, %s)\n",
                      (unsigned long)i_hi->alloc_max, (unsigned)sizes[NSIZES - 1],
                      (unsigned long)i_lo->alloc_max, (unsigned)sizes[0],
                      bench_ratio(i_hi->alloc_max, i_lo->alloc_max));
-        k_printf("goal: incremental max pause with the default budget < 20000 instructions: "
-                 "worst %lu, %s\n", (unsigned long)inc_worst, met(inc_worst < 20000u));
-        k_printf("goal: stop-the-world full pause grows with the heap: %s\n", met(stw_grows));
-        k_printf("goal: full collection <= 150 instructions per live tracked object: worst %lu, "
-                 "%s\n", (unsigned long)per_worst, met(per_worst <= 150u));
-        k_printf("goal: incremental peak heap <= 1.1x stop-the-world generational: worst "
-                 "%lu.%02lux, %s\n", (unsigned long)(heap_ratio_worst / 100),
+        k_printf("%s: incremental max pause with the default budget < 20000 instructions: "
+                 "worst %lu, %s\n", goal, (unsigned long)inc_worst, met(inc_worst < 20000u));
+        k_printf("%s: stop-the-world full pause grows with the heap: %s\n", goal, met(stw_grows));
+        k_printf("%s: full collection <= 150 instructions per live tracked object: worst %lu, "
+                 "%s\n", goal, (unsigned long)per_worst, met(per_worst <= 150u));
+        k_printf("%s: incremental peak heap <= 1.1x stop-the-world generational: worst "
+                 "%lu.%02lux, %s\n", goal, (unsigned long)(heap_ratio_worst / 100),
                  (unsigned long)(heap_ratio_worst % 100), met(heap_ok));
-        k_printf("goal: incremental collector instructions per allocation <= 1.3x "
-                 "stop-the-world: worst %lu.%02lux, %s\n", (unsigned long)(gc_ratio_worst / 100),
-                 (unsigned long)(gc_ratio_worst % 100), met(gc_ok));
+        k_printf("%s: incremental collector instructions per allocation <= 1.3x "
+                 "stop-the-world: worst %lu.%02lux, %s\n",
+                 goal, (unsigned long)(gc_ratio_worst / 100), (unsigned long)(gc_ratio_worst % 100),
+                 met(gc_ok));
     }
     k_printf("for scale, MicroPython's stop-the-world gc.collect() on mps2-an385: %lu "
              "instructions with %u live 2-tuples (%lu per object), %lu with %u small instances "
