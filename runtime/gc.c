@@ -1017,15 +1017,16 @@ static void ph_subtract(uint32_t *work, uint32_t budget)
     /* from the heap: tracked, and for generation 1, not in generation 2 or
      * permanent (gen's high bit); the rest is sorted out by joins() */
     const uint32_t mask = GW_TRACKED | (gc.jlim == 2u ? (2u << GW_GEN_SHIFT) : 0u);
-    if (UNBOUNDED(budget)) {
+    /* the loops per run join without the barrier: only in a collection
+     * run stop-the-world from its start (one finished so after steps goes
+     * through the budgeted loop, the budget unbounded) */
+    if (UNBOUNDED(budget) && LAZY) {
 #if !OB_HEAP_SMALL
         ob_gc_stw_sub_ = (ob_gc_sub_ctx){mask | GW_TAG | GW_YOUNG, GW_TRACKED | GW_TAG,
                                          gc.jlim << GW_GEN_SHIFT, &gc.joined};
 #endif
-        /* the loops per run join without the barrier: only in a collection
-         * that ran so from its start */
         each_member(work, budget, mask, GW_TRACKED, 0, 0, 1, subtract_member_stw,
-                    gc.lazy ? subtract_span_stw : NULL);
+                    subtract_span_stw);
     }
     else
         each_member(work, budget, mask, GW_TRACKED, 0, 0, 0, subtract_member, NULL);
@@ -1225,14 +1226,13 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
             }
             break;
         }
-        if (UNBOUNDED(budget)) {
+        if (UNBOUNDED(budget) && LAZY) {
 #if !OB_HEAP_SMALL
             ob_gc_stw_mark_ = (ob_gc_mark_ctx){&gc.sp, gc.stack, gc.stack + OB_GC_MARK_STACK,
                                                &ob_tuple_type, gc.next_gen << GW_GEN_SHIFT, 0,
                                                &gc.left, &gc.rescan};
 #endif
-            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 1, mark_member,
-                        gc.lazy ? mark_span_stw : NULL);
+            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 1, mark_member, mark_span_stw);
         }
         else
             each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 0, mark_member, NULL);
