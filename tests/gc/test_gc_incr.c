@@ -643,6 +643,82 @@ static void test_park_every_phase(void)
 #else
 #define BOUNDED_N 1200
 #endif
+/* A collection parked after incremental steps, in each phase, then
+ * finished by ob_gc_collect: that run is unbounded but its members joined
+ * under the barrier, so it keeps the barrier throughout (not the lazy
+ * joins of a collection run stop-the-world from its start). Garbage with a
+ * finalizer and a weak reference is collected with both honoured, a chain
+ * held from C survives, and no object alive afterwards still has the
+ * barrier bit (a survivor left under it would take the slow path on
+ * every count change from then on). Then a collection run so from its
+ * start, on garbage that was parked and resurrected. */
+static void test_parked_then_collected(void)
+{
+    for (ob_gc_phase phase = OB_GC_INIT; phase < OB_GC_FINISH; phase++) {
+        obt_begin();
+        ob_gc_disable();
+        ob_type res_type;
+        T_EQ(ob_instance_type_init(&res_type, "Res"), 0);
+        res_type.finalize = res_finalize;
+        fin_runs = 0;
+        resurrected_obj = NULL;
+        /* held: list -> tuple -> list [7]; garbage: a Res instance in a
+         * cycle with a list, weakly referenced */
+        ob_object *leaf = ob_list_new();
+        T_ASSERT(leaf != NULL);
+        T_EQ(ob_list_append(leaf, ob_small_from(7)), 0);
+        ob_object *mid = ob_tuple_pack(1, leaf);
+        ob_object *held = ob_list_new();
+        T_ASSERT(mid && held);
+        T_EQ(ob_list_append(held, mid), 0);
+        ob_decref(mid);
+        ob_decref(leaf);
+        T_EQ(ob_gc_collect(1), 0); /* old: the heap walk's (the Thumb-2 loops') */
+        ob_object *g = ob_instance_new(&res_type), *gl = ob_list_new();
+        T_ASSERT(g && gl);
+        T_EQ(ob_instance_setattr(g, "peer", gl), 0);
+        T_EQ(ob_list_append(gl, g), 0);
+        ob_object *gw = ob_weakref_new(gl, NULL, NULL);
+        T_ASSERT(gw != NULL);
+        ob_decref(gl);
+        ob_decref(g);
+        T_EQ(ob_gc_start(2), 0);
+        if (phase != OB_GC_INIT && ob_gc_run_until(phase) < 0) {
+            ob_err_clear(); /* a phase this collection skips */
+            T_EQ(ob_gc_run_until(OB_GC_IDLE), 0);
+            ob_decref(gw);
+            ob_decref(held);
+            ob_gc_collect(2);
+            ob_instance_type_fini(&res_type);
+            obt_end();
+            continue;
+        }
+        ob_gc_collect(0); /* the rest of this one unbounded, then one of generation 0 */
+        T_EQ(ob_gc_phase_now(), OB_GC_IDLE);
+        T_EQ(fin_runs, 1);
+        T_ASSERT(ob_weakref_get(gw) == NULL);
+        T_ASSERT(resurrected_obj != NULL); /* the finalizer kept g */
+        ob_object *objs[] = {held, ob_list_get(held, 0), resurrected_obj};
+        for (int i = 0; i < 3; i++)
+            if (objs[i]->ob_rc & OB_F_BARRIER)
+                t_fail(__FILE__, __LINE__, "parked in %s: object %d still under the barrier",
+                       ob_gc_phase_name(phase), i);
+        ob_object *l2 = ob_tuple_get(ob_list_get(held, 0), 0);
+        T_ASSERT(ob_is_type(l2, &ob_list_type) && ob_small_value(ob_list_get(l2, 0)) == 7);
+        /* g lives on through its finalizer; dropped, it is garbage again,
+         * found by a collection run stop-the-world from its start */
+        ob_clear_ref(&resurrected_obj);
+        T_EQ(ob_gc_collect(2), 2);
+        T_EQ(fin_runs, 1); /* PEP 442: once */
+        if (held->ob_rc & OB_F_BARRIER)
+            t_fail(__FILE__, __LINE__, "after a full collection: still under the barrier");
+        ob_decref(gw);
+        ob_decref(held);
+        ob_instance_type_fini(&res_type);
+        obt_end(); /* nothing left */
+    }
+}
+
 static void test_step_work_bounded(void)
 {
     obt_begin();
@@ -891,6 +967,7 @@ static const t_case cases[] = {
     T_CASE(test_periodic_and_idle_hooks),
     T_CASE(test_tuple_retracked_when_filled),
     T_CASE(test_park_every_phase),
+    T_CASE(test_parked_then_collected),
     T_CASE(test_move_at_every_step),
     T_CASE(test_step_work_bounded),
     T_CASE(test_progress_under_allocation),
