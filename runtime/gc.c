@@ -719,10 +719,12 @@ static inline int32_t units_left(uint32_t budget, uint32_t wk)
  * so the walk goes on from the entry just dealt with. A block freed
  * meanwhile reads as free (TAG 0); one made again is a new object, not in
  * the set, and fails the filter. young_out: the young slots are taken
- * apart as they are passed (CLEAR). */
+ * apart as they are passed (CLEAR). sfn: a collection run stop-the-world
+ * from its start (gc.lazy) hands each heap run to it whole, the budget
+ * unbounded; otherwise (NULL) each entry goes to fn, within the budget. */
 static inline __attribute__((always_inline)) void
 each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int frees,
-            int young_out, int unbounded, member_fn fn, span_fn sfn)
+            int young_out, member_fn fn, span_fn sfn)
 {
     uint32_t wk = *work;
     mask |= GW_TAG | GW_YOUNG;
@@ -774,26 +776,10 @@ each_member(uint32_t *work, uint32_t budget, uint32_t mask, uint32_t want, int f
          * what is left no longer covers the bytes passed. */
         const uint32_t epoch = *gc.epochp;
         const uintptr_t start = b;
-        if (unbounded && sfn) {
+        if (sfn) {
+            /* no room to share out: the units only counted (statistics) */
             wk += sfn(b, end, step, gc.walk.phase == 0) +
                   (uint32_t)((end - b) >> PASS_SHIFT);
-            continue;
-        }
-        if (unbounded) {
-            /* A stop-the-world run: no room to share out, the units only
-             * counted (for the statistics). */
-            uint32_t u = 0;
-            for (; b < end; b += step)
-                if ((*(const uint32_t *)b & mask) == want) {
-                    u += 1u + fn((uint32_t *)b, INT32_MAX);
-                    if (frees && *gc.epochp != epoch) {
-                        b += step;
-                        break;
-                    }
-                }
-            wk += u + (uint32_t)((b - start) >> PASS_SHIFT);
-            if (b < end)
-                ob_heap_walk_rewind(&gc.walk, (void *)(b - step));
             continue;
         }
         /* finding the run may have spent the budget: then one unit */
@@ -828,7 +814,7 @@ static __attribute__((noinline)) void each_member_freeing(uint32_t *work, uint32
                                                            uint32_t mask, uint32_t want,
                                                            int young_out, member_fn fn)
 {
-    each_member(work, budget, mask, want, 1, young_out, 0, fn, NULL);
+    each_member(work, budget, mask, want, 1, young_out, fn, NULL);
 }
 
 /* INIT: the instant the collection starts. The set is open: members join
@@ -1025,11 +1011,11 @@ static void ph_subtract(uint32_t *work, uint32_t budget)
         ob_gc_stw_sub_ = (ob_gc_sub_ctx){mask | GW_TAG | GW_YOUNG, GW_TRACKED | GW_TAG,
                                          gc.jlim << GW_GEN_SHIFT, &gc.joined};
 #endif
-        each_member(work, budget, mask, GW_TRACKED, 0, 0, 1, subtract_member_stw,
+        each_member(work, budget, mask, GW_TRACKED, 0, 0, subtract_member_stw,
                     subtract_span_stw);
     }
     else
-        each_member(work, budget, mask, GW_TRACKED, 0, 0, 0, subtract_member, NULL);
+        each_member(work, budget, mask, GW_TRACKED, 0, 0, subtract_member, NULL);
     if (gc.part == 2) {
         /* the heavily referenced members: held from outside or not */
         for (uint32_t i = 0; i < gc.nbig; i++) {
@@ -1232,10 +1218,10 @@ static void ph_mark(uint32_t *work, uint32_t budget, int remark)
                                                &ob_tuple_type, gc.next_gen << GW_GEN_SHIFT, 0,
                                                &gc.left, &gc.rescan};
 #endif
-            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 1, mark_member, mark_span_stw);
+            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, mark_member, mark_span_stw);
         }
         else
-            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, 0, mark_member, NULL);
+            each_member(&wk, budget, GW_INSET, GW_INSET, 0, 0, mark_member, NULL);
     }
     *work = wk;
 }

@@ -70,7 +70,7 @@
 #define W_LIST_N    12
 #define W_LIST_ITEMS 20
 #define REFS_FLAG   0x8000      /* OB_REFS_INDIRECT, OB_REFS_COUNTED */
-#define CTX_TUPLE   12          /* &ob_tuple_type, in both contexts */
+#define CTX_TUPLE   12          /* &ob_tuple_type, in MARK's context */
 /* ob_gc_mark_ctx */
 #define C_SP        0
 #define C_BASE      4
