@@ -51,4 +51,19 @@ static ob_heap *fresh(size_t want)
             t_fail(__FILE__, __LINE__, "heap check: %s", m_);                  \
     } while (0)
 
+/* Frees b[0..n) (NULL entries skipped, each set to NULL), the whole heap
+ * checked after each free; a failure names the caller's line. */
+#define FREE_EACH(h, b, n) free_each_((h), (b), (n), __FILE__, __LINE__)
+static inline void free_each_(ob_heap *h, char **b, size_t n, const char *file, int line)
+{
+    for (size_t i = 0; i < n; i++)
+        if (b[i]) {
+            ob_heap_free(h, b[i]);
+            b[i] = NULL;
+            const char *m = ob_heap_check(h);
+            if (m)
+                t_fail(file, line, "heap check after freeing block %u: %s", (unsigned)i, m);
+        }
+}
+
 #endif /* HEAP_T_H */

@@ -90,10 +90,7 @@ static void test_pool_and_arena_transitions(void)
     T_ASSERT(h->usedpools[1] == pool);
     T_EQ_PTR(ob_heap_alloc(h, 16), b[3]); /* the fast pop gives it back */
     CHECK(h);
-    for (size_t i = 0; i < cap; i++) {
-        ob_heap_free(h, b[i]);
-        CHECK(h);
-    }
+    FREE_EACH(h, b, cap);
     ob_heap_stats_get(h, &st);
     T_EQ(st.bytes_held, 0);
     T_EQ(st.pools_used, 0);
@@ -112,10 +109,7 @@ static void test_pool_and_arena_transitions(void)
             break;
     }
     hp_arena *fh = h->fhead;
-    for (size_t i = 0; i < n; i++) {
-        ob_heap_free(h, b[i]);
-        CHECK(h);
-    }
+    FREE_EACH(h, b, n);
     ob_heap_stats_get(h, &st);
     T_EQ(st.arenas_used, 0);
     T_EQ(st.arenas_free, 1);
@@ -142,10 +136,7 @@ static void test_walkable_pools(void)
     CHECK(h);
     T_ASSERT(h->usedpools[3] == NULL);
     T_ASSERT(h->usedpools[HP_LIST(3, 1)] != NULL);
-    for (size_t i = 1; i < cap; i++) {
-        ob_heap_free(h, b[i]);
-        CHECK(h);
-    }
+    FREE_EACH(h, b + 1, cap - 1);
     ob_heap_stats_get(h, &st);
     T_EQ(st.bytes_held, 0);
 }
@@ -199,12 +190,7 @@ static void test_random_against_shadow(void)
         T_EQ(st.requested_total, req);
         T_EQ(st.held_total, given);
     }
-    for (uint32_t s = 0; s < SLOTS; s++)
-        if (p[s]) {
-            ob_heap_free(h, p[s]);
-            p[s] = NULL;
-            CHECK(h);
-        }
+    FREE_EACH(h, p, SLOTS);
     ob_heap_stats_get(h, &st);
     T_EQ(st.bytes_held, 0);
     T_EQ(st.large_count, 0);
