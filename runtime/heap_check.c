@@ -25,9 +25,9 @@ typedef struct check_acc {
 
 static const char *check_pool(const hp_pool *pool, check_acc *acc)
 {
-    if (pool->cls >= OB_SIZE_CLASSES)
+    if (pool->szi == 0 || pool->szi > OB_SIZE_CLASSES)
         return "P1: a pool in use has a size class out of range";
-    size_t size = HP_CLASS_SIZE(pool->cls);
+    size_t size = HP_POOL_BSIZE(pool);
     size_t next = pool->nextoffset;
     if (next < HP_POOL_HDR + size || next > OB_POOL_SIZE || (next - HP_POOL_HDR) % size != 0)
         return "P1: a pool's nextoffset is not a block boundary inside the pool";
@@ -41,14 +41,13 @@ static const char *check_pool(const hp_pool *pool, check_acc *acc)
         if (off < HP_POOL_HDR || off >= next || (off - HP_POOL_HDR) % size != 0)
             return "P4: a free-list link is not a carved block of its pool";
         const char *b = (const char *)pool + off;
-        uint32_t w = *(const uint32_t *)b;
-        if ((w >> 16) != HP_FREE_TAG)
-            return "P4: a free block lost its tag (written after free?)";
 #if OB_CHECKED
+        if ((*(const uint32_t *)b >> 16) != HP_FREE_TAG)
+            return "P4: a free block lost its tag (written after free?)";
         if (*(const uint32_t *)(b + 4) != HP_POISON32)
             return "P4: a free block's poison was overwritten (use after free)";
 #endif
-        off = w & 0xFFFFu;
+        off = hp_block_next(b);
     }
     if (pool->count + nf != carved)
         return "P1: blocks in use plus free blocks differ from the blocks carved";
@@ -217,6 +216,8 @@ const char *ob_heap_check(const ob_heap *h)
     for (uint32_t i = 0; i < h->nslots; i++) {
         if (h->slots[i].addr != (char *)(h->slot0 + (uintptr_t)i * OB_ARENA_SIZE))
             return "T1: an arena-table entry's address is not its slot's";
+        if (*hp_kind(h, h->slots[i].addr) != h->slots[i].is_arena)
+            return "K1: a slot's kind byte disagrees with its arena-table entry";
         flagged += h->slots[i].is_arena != 0;
         fflagged += h->slots[i].fslot != 0;
     }
@@ -310,7 +311,7 @@ const char *ob_heap_check(const ob_heap *h)
                 return "P3: usedpools holds something that is not a pool in use";
             if ((p->state == HP_POOL_WALK) != (li >= HP_WALK_BASE))
                 return "W1: a pool is on the usedpools list of the other kind";
-            if (p->cls != c)
+            if (HP_POOL_CLS(p) != c)
                 return "P3: a pool is on the usedpools list of another class";
             if (p->freeblock == 0)
                 return "P3: a full pool is on usedpools";
@@ -434,7 +435,7 @@ int ob_heap_invariants_hold(const ob_heap *h)
         const hp_pool *p = h->usedpools[li];
         unsigned want = li < HP_WALK_BASE ? HP_POOL_USED : HP_POOL_WALK;
         if (p && (!ob_heap_contains(h, p) || p->state != want ||
-                  p->cls != (li & (HP_WALK_BASE - 1u)) || p->prev || p->freeblock == 0))
+                  HP_POOL_CLS(p) != (li & (HP_WALK_BASE - 1u)) || p->prev || p->freeblock == 0))
             return 0;
     }
     const char *wl = h->wlarge;
@@ -486,13 +487,13 @@ void ob_heap_stats_get(const ob_heap *h, ob_heap_stats *st)
             is_spare = a == h->spare;
             for (unsigned i = 0; i < a->ncarved; i++) {
                 const hp_pool *p = (const hp_pool *)(x + (size_t)i * OB_POOL_SIZE);
-                if (!HP_POOL_IN_USE(p->state) || p->cls >= OB_SIZE_CLASSES)
+                if (!HP_POOL_IN_USE(p->state) || p->szi == 0 || p->szi > OB_SIZE_CLASSES)
                     continue;
-                ob_heap_class_stats *cs = &st->classes[p->cls];
+                ob_heap_class_stats *cs = &st->classes[HP_POOL_CLS(p)];
                 st->pools_used++;
                 cs->pools++;
                 cs->blocks_used += p->count;
-                cs->blocks_free += (uint32_t)(HP_CAPACITY(p->cls) - p->count);
+                cs->blocks_free += (uint32_t)(HP_CAPACITY(HP_POOL_CLS(p)) - p->count);
             }
         } else if (hp_is_slot_at(h, x)) {
             is_free = 1; /* a free slot */

@@ -43,7 +43,10 @@
  *      is made or grows), so an arena always comes from a free slot or the
  *      spare, never from the bins;
  *   T1 every arena-table entry's addr is its slot's address, slot0 +
- *      index * OB_ARENA_SIZE (set once; clearing an entry keeps it).
+ *      index * OB_ARENA_SIZE (set once; clearing an entry keeps it);
+ *   K1 after the arena table, one kind byte per slot equals its entry's
+ *      is_arena (hp_set_arena writes both): the free fast path tells a
+ *      small block from a large one with a shift and a byte load.
  *
  * Quick lists. A freed large block is kept, unmerged, on one of
  * HP_QUICK lists (an exact-size cache, like dlmalloc's fast bins) while
@@ -84,8 +87,10 @@
  *      offset of a free block (one is carved eagerly when the list empties);
  *   P3 the pools with a free block are exactly those on usedpools[cls]
  *      (doubly linked, so an emptied pool leaves in O(1));
- *   P4 a free block's first word is HP_FREE_TAG << 16 | next-offset (0 ends
- *      the list); in checked builds the rest of the block holds HP_POISON.
+ *   P4 the low half of a free block's first word is the offset of the next
+ *      free block (0 ends the list); in checked builds the high half is
+ *      HP_FREE_TAG and the rest of the block holds HP_POISON. (Release
+ *      builds' free writes the low half only: one store, no tag.)
  *
  * Walkable blocks (ob_heap_alloc_walkable; what the heap walk enumerates).
  * Invariants:
@@ -176,7 +181,7 @@ typedef struct hp_pool {
     uint16_t freeblock;  /* offset of the first free block; 0: pool full (P2) */
     uint16_t nextoffset; /* offset of the first block never carved */
     uint16_t count;      /* blocks in use */
-    uint8_t cls;         /* size class: blocks of (cls + 1) * 8 bytes */
+    uint8_t szi;         /* blocks of szi * 8 bytes: size class szi - 1 (HP_POOL_CLS) */
     uint8_t state;       /* HP_POOL_USED, HP_POOL_WALK or HP_POOL_FREE */
     struct hp_pool *next, *prev; /* usedpools[list]; `next` also links freepools */
 } hp_pool;
@@ -198,7 +203,12 @@ _Static_assert(HP_POOL_FREE != HP_POOL_USED && HP_POOL_FREE != HP_POOL_WALK,
 /* The usedpools list of a pool: class c, walkable or not. */
 #define HP_LIST(c, walk) ((walk) ? HP_WALK_BASE + (size_t)(c) : (size_t)(c))
 /* The list of a pool in use, from its header. */
-#define HP_POOL_LIST(pool) ((size_t)(pool)->cls + ((pool)->state & HP_WALK_BASE))
+#define HP_POOL_LIST(pool) (HP_POOL_CLS(pool) + ((pool)->state & HP_WALK_BASE))
+/* A pool's class and block size. The header keeps the size in 8-byte
+ * units (the class plus one): a free adds it to the byte counters with one
+ * shifted add. */
+#define HP_POOL_CLS(pool) ((size_t)(pool)->szi - 1u)
+#define HP_POOL_BSIZE(pool) ((size_t)(pool)->szi * 8u)
 #define HP_FREE_TAG 0xF500u /* 0xF5000000: one ORR immediate on Thumb-2 */
 #define HP_POISON 0xDBu
 #define HP_POISON32 0xDBDBDBDBu
@@ -211,6 +221,16 @@ static inline uint32_t hp_block_next(const char *b)
     return *(const hp_half *)b;
 #else
     return *(const uint32_t *)b & 0xFFFFu;
+#endif
+}
+/* Release builds' free: block b's next-offset, the low half of its first
+ * word, and nothing else (P4: the tag is checked builds' only). */
+static inline void hp_block_set_next(char *b, uint32_t next)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    *(hp_half *)b = (uint16_t)next;
+#else
+    *(uint32_t *)b = HP_FREE_TAG << 16 | next;
 #endif
 }
 
@@ -247,6 +267,8 @@ typedef struct hp_ctr {
     /* the entry of address p is at sbias + (p / OB_ARENA_SIZE) * sizeof(hp_arena): \
      * (uintptr_t)slots - (slot0 / OB_ARENA_SIZE) * sizeof(hp_arena) */                           \
     uintptr_t sbias;                                                                               \
+    /* the kind byte of address p (K1) is at kbias + p / OB_ARENA_SIZE */                         \
+    uintptr_t kbias;                                                                               \
     size_t fast_classes; /* OB_SIZE_CLASSES; 0 while failures are injected (slow path) */         \
     /* Bytes in live blocks: held = peak - slack (hp_held), so one counter                         \
      * serves held and peak on the fast paths (slack >= 0). */                                     \
@@ -297,7 +319,7 @@ struct ob_heap {
     const char *last_error;
     char msg[112];
 
-    hp_arena slots[]; /* nslots entries */
+    hp_arena slots[]; /* nslots entries, then nslots kind bytes (K1) */
 };
 
 /* ---- helpers shared by the heap files ---- */
@@ -335,6 +357,20 @@ static inline void hp_held_sub(ob_heap *h, size_t s)
 static inline hp_arena *hp_slot(const ob_heap *h, const void *p)
 {
     return (hp_arena *)(h->sbias + (uintptr_t)p / OB_ARENA_SIZE * sizeof(hp_arena));
+}
+/* The kind byte of the slot of address p (K1): 1 when it is an arena, so
+ * the free of p is a small block's. One load and a shift from p, where the
+ * entry itself takes a multiply by its size. */
+static inline uint8_t *hp_kind(const ob_heap *h, const void *p)
+{
+    return (uint8_t *)(h->kbias + (uintptr_t)p / OB_ARENA_SIZE);
+}
+/* Slot a becomes an arena (1) or stops being one (0): its entry and its
+ * kind byte (K1). */
+static inline void hp_set_arena(ob_heap *h, hp_arena *a, int v)
+{
+    a->is_arena = (uint8_t)v;
+    *hp_kind(h, a->addr) = (uint8_t)v;
 }
 static inline char *hp_arena_addr(const ob_heap *h, const hp_arena *a)
 {
@@ -442,7 +478,7 @@ static inline hp_arena *hp_fslot_take(ob_heap *h)
             n->prev = NULL;
         else
             h->ftail = NULL;
-        a->is_arena = 1;
+        hp_set_arena(h, a, 1);
         a->nfree = OB_POOLS_PER_ARENA;
         a->ncarved = 0;
         a->fslot = 0;
@@ -454,7 +490,7 @@ static inline hp_arena *hp_fslot_take(ob_heap *h)
 static inline void hp_fslot_give(ob_heap *h, hp_arena *a)
 {
     hp_arena *n = h->fhead;
-    a->is_arena = 0;
+    hp_set_arena(h, a, 0);
     a->nfree = 0;
     a->ncarved = 0;
     a->fslot = 1;

@@ -658,7 +658,7 @@ hp_arena *hp_arena_get(ob_heap *h)
     char *addr = a->addr;
     memset(a, 0, sizeof *a);
     a->addr = addr; /* T1 */
-    a->is_arena = 1;
+    hp_set_arena(h, a, 1);
     a->prev_size = (uint32_t)(below ? below : prev);
     a->nfree = OB_POOLS_PER_ARENA;
     if (above) {

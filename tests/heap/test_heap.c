@@ -825,13 +825,14 @@ static void test_checker_catches_corruption(void)
     CORRUPT(h->bins[k2], (hp_free *)NULL, "R3");
     CORRUPT(ar->prev_size, ar->prev_size + 8, "R1");
     CORRUPT(ar->is_arena, (uint8_t)0, "R");
+    CORRUPT(*hp_kind(h, ar->addr), (uint8_t)0, "K1");
     CORRUPT(ar->nfree, (uint8_t)(ar->nfree + 1), "A1");
     CORRUPT(ar->ncarved, (uint8_t)(ar->ncarved + 1), "A1");
     CORRUPT(pool->count, (uint16_t)(pool->count + 1), "P1");
     CORRUPT(pool->count, (uint16_t)0, "P1");
     CORRUPT(pool->nextoffset, (uint16_t)(pool->nextoffset + 4), "P1");
     CORRUPT(pool->freeblock, (uint16_t)(pool->freeblock + 4), "P4");
-    CORRUPT(pool->cls, (uint8_t)OB_SIZE_CLASSES, "P1");
+    CORRUPT(pool->szi, (uint8_t)(OB_SIZE_CLASSES + 1), "P1");
     CORRUPT(pool->state, (uint8_t)0x33, "P1");
     CORRUPT(*(uint32_t *)blk[6], 0x12345678u, "P4");
 #if OB_CHECKED
@@ -1437,8 +1438,8 @@ static void test_checker_catches_walk_corruption(void)
     CORRUPT(wp->state, (uint8_t)HP_POOL_USED, "W1");
     CORRUPT(np->state, (uint8_t)HP_POOL_WALK, "W1");
     /* the list index comes from the state's bit (HP_POOL_LIST) */
-    T_EQ(HP_POOL_LIST(wp), HP_LIST(wp->cls, 1));
-    T_EQ(HP_POOL_LIST(np), HP_LIST(np->cls, 0));
+    T_EQ(HP_POOL_LIST(wp), HP_LIST(HP_POOL_CLS(wp), 1));
+    T_EQ(HP_POOL_LIST(np), HP_LIST(HP_POOL_CLS(np), 0));
 #if OB_SIZE_CLASSES < HP_WALK_BASE
     /* a class count that is not a power of two leaves entries between the
      * two kinds of lists: they stay empty (tests/run.sh builds this) */
