@@ -682,15 +682,6 @@ static void large_free(ob_heap *h, char *p)
     hp_raw_free(h, x);
 }
 
-/* Release builds on Thumb-2 free a small block in assembly (below). */
-#if !defined(OB_HEAP_FREE_ASM)
-#if !OB_CHECKED && defined(__arm__) && defined(__thumb2__)
-#define OB_HEAP_FREE_ASM 1
-#else
-#define OB_HEAP_FREE_ASM 0
-#endif
-#endif
-
 #if !OB_CHECKED
 /* Release builds: the pool of a block just pushed on its free list had that
  * block as its last in use (the fast path of ob_heap_free found it): it
@@ -728,7 +719,7 @@ static __attribute__((noinline, noclone, used)) void free_more(ob_heap *h, void 
     large_free(h, p);
 }
 
-#if !OB_HEAP_FREE_ASM
+#if !OB_HEAP_FREE_ASM || OB_CHECKED /* checked builds always take the C */
 void ob_heap_free(ob_heap *h, void *p)
 {
     if (!p)
@@ -763,11 +754,14 @@ void ob_heap_free(ob_heap *h, void *p)
 }
 #else
 /* ob_heap_free in Thumb-2 (ARMv7-M, ARMv8-M Mainline), release builds: the
- * C above, step for step, in 24 instructions from entry to return for a
- * small block whose pool neither was full nor empties (GCC 12 spends 27:
- * it saves three registers and copies two). The offsets are checked below;
- * the symbols go through the preprocessor, so a build that renames the
- * heap's calls (tests/heap/test_release.c) renames them here too. */
+ * C above, step for step, in 20 instructions from entry to return for a
+ * small block whose pool neither was full nor empties (GCC 12 makes 24 of
+ * the C: it saves a register pair and copies two registers). Those four
+ * are what bring a steady one-size free level with newlib-nano's (issue 3,
+ * docs/benchmarks.md). The offsets are checked below; the symbols go
+ * through the preprocessor, so a build that renames the heap's calls
+ * (tests/heap/test_release.c, which runs this on the Thumb-2 boards)
+ * renames them here too. */
 #define HP_S_(x) #x
 #define HP_S(x) HP_S_(x)
 /* plain numbers for the assembler (no 'u', no ?:) */

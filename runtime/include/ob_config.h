@@ -131,6 +131,20 @@ static_assert(OB_POOL_SIZE - 32 >= 2 * OB_SMALL_LIMIT,
 
 #endif /* !OB_LINKER_SCRIPT */
 #ifndef OB_LINKER_SCRIPT
+/* The free of a small block is written in assembly (runtime/heap.c, next
+ * to its C) in release builds on ARMv7-M and ARMv8-M Mainline: 20
+ * instructions where GCC makes 24 of the C (docs/memory.md, "Cost of the
+ * fast paths"). 0 takes the C everywhere (EXTRA_CFLAGS=-DOB_HEAP_FREE_ASM=0:
+ * the same results). Checked builds always take the C. */
+#ifndef OB_HEAP_FREE_ASM
+#if (defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_8M_MAIN__)) && \
+    !OB_CHECKED
+#define OB_HEAP_FREE_ASM 1
+#else
+#define OB_HEAP_FREE_ASM 0
+#endif
+#endif
+
 /* ---- objects (see docs/objects.md) -------------------------------------- */
 
 /* Deepest nesting of containers that hash, ==, repr and the checked walkers
