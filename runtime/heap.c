@@ -774,48 +774,45 @@ void ob_heap_free(ob_heap *h, void *p)
 #else
 #define HP_WALK_BASE_N 64
 #endif
-#define HP_SHIFT_OF_(x)                                                                            \
-    ((x) == 256 ? 8 : (x) == 512 ? 9 : (x) == 1024 ? 10 : (x) == 2048 ? 11 : (x) == 4096 ? 12 :    \
-     (x) == 8192 ? 13 : (x) == 16384 ? 14 : (x) == 32768 ? 15 : (x) == 65536 ? 16 :                \
-     (x) == 131072 ? 17 : (x) == 262144 ? 18 : (x) == 524288 ? 19 : 20)
-#if HP_SHIFT_OF_(OB_ARENA_SIZE) == 9
+/* log2 of the arena and pool sizes (static_asserted below) */
+#if OB_ARENA_SIZE == 512
 #define HP_ARENA_SHIFT 9
-#elif HP_SHIFT_OF_(OB_ARENA_SIZE) == 10
+#elif OB_ARENA_SIZE == 1024
 #define HP_ARENA_SHIFT 10
-#elif HP_SHIFT_OF_(OB_ARENA_SIZE) == 11
+#elif OB_ARENA_SIZE == 2048
 #define HP_ARENA_SHIFT 11
-#elif HP_SHIFT_OF_(OB_ARENA_SIZE) == 12
+#elif OB_ARENA_SIZE == 4096
 #define HP_ARENA_SHIFT 12
-#elif HP_SHIFT_OF_(OB_ARENA_SIZE) == 13
+#elif OB_ARENA_SIZE == 8192
 #define HP_ARENA_SHIFT 13
-#elif HP_SHIFT_OF_(OB_ARENA_SIZE) == 14
+#elif OB_ARENA_SIZE == 16384
 #define HP_ARENA_SHIFT 14
-#elif HP_SHIFT_OF_(OB_ARENA_SIZE) == 15
+#elif OB_ARENA_SIZE == 32768
 #define HP_ARENA_SHIFT 15
-#elif HP_SHIFT_OF_(OB_ARENA_SIZE) == 16
+#elif OB_ARENA_SIZE == 65536
 #define HP_ARENA_SHIFT 16
-#elif HP_SHIFT_OF_(OB_ARENA_SIZE) == 17
+#elif OB_ARENA_SIZE == 131072
 #define HP_ARENA_SHIFT 17
-#elif HP_SHIFT_OF_(OB_ARENA_SIZE) == 18
+#elif OB_ARENA_SIZE == 262144
 #define HP_ARENA_SHIFT 18
-#elif HP_SHIFT_OF_(OB_ARENA_SIZE) == 19
+#elif OB_ARENA_SIZE == 524288
 #define HP_ARENA_SHIFT 19
 #else
 #define HP_ARENA_SHIFT 20
 #endif
-#if HP_SHIFT_OF_(OB_POOL_SIZE) == 8
+#if OB_POOL_SIZE == 256
 #define HP_POOL_SHIFT 8
-#elif HP_SHIFT_OF_(OB_POOL_SIZE) == 9
+#elif OB_POOL_SIZE == 512
 #define HP_POOL_SHIFT 9
-#elif HP_SHIFT_OF_(OB_POOL_SIZE) == 10
+#elif OB_POOL_SIZE == 1024
 #define HP_POOL_SHIFT 10
-#elif HP_SHIFT_OF_(OB_POOL_SIZE) == 11
+#elif OB_POOL_SIZE == 2048
 #define HP_POOL_SHIFT 11
-#elif HP_SHIFT_OF_(OB_POOL_SIZE) == 12
+#elif OB_POOL_SIZE == 4096
 #define HP_POOL_SHIFT 12
-#elif HP_SHIFT_OF_(OB_POOL_SIZE) == 13
+#elif OB_POOL_SIZE == 8192
 #define HP_POOL_SHIFT 13
-#elif HP_SHIFT_OF_(OB_POOL_SIZE) == 14
+#elif OB_POOL_SIZE == 16384
 #define HP_POOL_SHIFT 14
 #else
 #define HP_POOL_SHIFT 15
