@@ -309,16 +309,28 @@ static inline __attribute__((always_inline)) void pool_unlist_head(ob_heap *h, h
         nx->prev = NULL;
 }
 
-/* A full pool, on no list, goes back at the head of its usedpools list
- * (P3), so that it fills up again soon (CPython's order). */
+/* A full pool, on no list, goes back on its usedpools list (P3): second,
+ * just after the head, or as the head when the list is empty. CPython puts
+ * it first; then, with most of a class's blocks in full pools, every free
+ * relists a pool and the allocation after it fills that pool and takes it
+ * off again (two transitions per pair). Second, the head keeps serving
+ * until it fills, and the relisted pool takes frees without moving
+ * (docs/memory.md, "How memory flows back"). */
 static inline __attribute__((always_inline)) void pool_relist(ob_heap *h, hp_pool *pool)
 {
     size_t li = HP_POOL_LIST(pool);
-    hp_pool *nx = h->usedpools[li];
+    hp_pool *hd = h->usedpools[li];
+    if (hd) {
+        hp_pool *nx = hd->next;
+        pool->prev = hd;
+        pool->next = nx;
+        if (nx)
+            nx->prev = pool;
+        hd->next = pool;
+        return;
+    }
     pool->prev = NULL;
-    pool->next = nx;
-    if (nx)
-        nx->prev = pool;
+    pool->next = NULL;
     h->usedpools[li] = pool;
 }
 
@@ -861,14 +873,21 @@ __asm__(
     "	ldrb	r3, [r2, #6]\n"
     "	and	ip, ip, #" HP_S(HP_WALK_BASE_N) "\n"
     "	add	r3, r3, ip\n"
-    "	subs	r3, r3, #1\n"                          /* szi - 1 + (state & WALK) */
-    "	ldr	ip, [r0, r3, lsl #2]\n"
-    "	str	r2, [r0, r3, lsl #2]\n"
-    "	movs	r3, #0\n"
-    "	strd	ip, r3, [r2, #8]\n"
+    "	subs	r3, r3, #1\n"                          /* li = szi - 1 + (state & WALK) */
+    "	add	ip, r0, r3, lsl #2\n"                 /* &usedpools[li] */
+    "	ldr	r3, [ip]\n"                            /* hd */
+    "	cbz	r3, 7f\n"
+    "	ldr	ip, [r3, #8]\n"                        /* nx = hd->next */
+    "	strd	ip, r3, [r2, #8]\n"                    /* pool->next = nx, ->prev = hd */
+    "	str	r2, [r3, #8]\n"                        /* hd->next = pool */
     "	cmp	ip, #0\n"
     "	it	ne\n"
-    "	strne	r2, [ip, #12]\n"
+    "	strne	r2, [ip, #12]\n"                      /* nx->prev = pool */
+    "	sub	ip, r1, r2\n"
+    "	movs	r3, #0\n"
+    "	b	1b\n"
+    "7:	str	r2, [ip]\n"                           /* the only one: the head */
+    "	strd	r3, r3, [r2, #8]\n"                    /* r3 = hd = 0 */
     "	sub	ip, r1, r2\n"
     "	b	1b\n"
     "6:	mov	r1, r2\n"

@@ -207,11 +207,15 @@ static void test_pool_fills_then_leaves_usable(void)
     T_ASSERT(h->usedpools[1] == NULL); /* off usedpools (P3) */
     blocks[cap] = ob_heap_alloc(h, 16);
     T_NE(pool_of(blocks[cap]), pool_of(blocks[0])); /* next pool */
-    /* One free brings the full pool back, first. */
+    /* One free brings the full pool back, second: the head keeps serving. */
+    hp_pool *p1 = (hp_pool *)pool_of(blocks[cap]);
     ob_heap_free(h, blocks[3]);
-    T_ASSERT(h->usedpools[1] == p0);
+    T_ASSERT(h->usedpools[1] == p1);
+    T_ASSERT(p1->next == p0 && p0->prev == p1 && p0->next == NULL);
     CHECK(h);
-    T_EQ_PTR(ob_heap_alloc(h, 16), blocks[3]);
+    char *x = ob_heap_alloc(h, 16);
+    T_EQ_PTR(x, blocks[cap] + 16); /* from the head, p1 */
+    ob_heap_free(h, x);
     /* Emptying a pool returns it to its arena. */
     ob_heap_stats_get(h, &st_a);
     T_EQ(st_a.pools_used, 2);
@@ -219,6 +223,14 @@ static void test_pool_fills_then_leaves_usable(void)
     CHECK(h);
     ob_heap_stats_get(h, &st_a);
     T_EQ(st_a.pools_used, 1);
+    T_ASSERT(h->usedpools[1] == p0 && p0->prev == NULL && p0->next == NULL);
+    T_EQ_PTR(ob_heap_alloc(h, 16), blocks[3]); /* p0 full again, off the list */
+    T_ASSERT(h->usedpools[1] == NULL);
+    /* With its list empty, a full pool that gets a block back is the head. */
+    ob_heap_free(h, blocks[5]);
+    T_ASSERT(h->usedpools[1] == p0 && p0->prev == NULL && p0->next == NULL);
+    CHECK(h);
+    T_EQ_PTR(ob_heap_alloc(h, 16), blocks[5]);
     for (size_t i = 0; i < cap; i++)
         ob_heap_free(h, blocks[i]);
     CHECK(h);

@@ -85,7 +85,7 @@ static void test_pool_and_arena_transitions(void)
     hp_pool *pool = (hp_pool *)((uintptr_t)b[0] & ~(uintptr_t)(OB_POOL_SIZE - 1));
     T_EQ(pool->freeblock, 0); /* full: off usedpools */
     T_ASSERT(h->usedpools[1] == NULL);
-    ob_heap_free(h, b[3]); /* into a full pool: back at the head of usedpools */
+    ob_heap_free(h, b[3]); /* into a full pool: back on usedpools (its only pool) */
     CHECK(h);
     T_ASSERT(h->usedpools[1] == pool);
     T_EQ_PTR(ob_heap_alloc(h, 16), b[3]); /* the fast pop gives it back */
@@ -116,6 +116,59 @@ static void test_pool_and_arena_transitions(void)
     T_ASSERT(h->fhead != fh); /* arenas went back to the free slots */
     T_ASSERT(h->fhead->fslot == 1);
     T_EQ(st.bytes_held, 0);
+}
+
+/* A full pool that gets a block back goes second on its list, just after
+ * the head, or becomes the head of an empty list; every link is checked
+ * (three pools of one class, two of them full; then a pool whose links
+ * are stale from its last time on the list). */
+static void test_full_pools_relisted(void)
+{
+    ob_heap *h = fresh(8 * OB_ARENA_SIZE);
+    enum { MAXB = 800 };
+    static char *b[MAXB];
+    size_t cap = HP_CAPACITY(1);
+    T_ASSERT(2 * cap + 1 < MAXB);
+    for (size_t i = 0; i < 2 * cap + 1; i++) {
+        b[i] = ob_heap_alloc(h, 16);
+        T_ASSERT(b[i] != NULL);
+    }
+    hp_pool *p0 = (hp_pool *)((uintptr_t)b[0] & ~(uintptr_t)(OB_POOL_SIZE - 1));
+    hp_pool *p1 = (hp_pool *)((uintptr_t)b[cap] & ~(uintptr_t)(OB_POOL_SIZE - 1));
+    hp_pool *p2 = (hp_pool *)((uintptr_t)b[2 * cap] & ~(uintptr_t)(OB_POOL_SIZE - 1));
+    T_ASSERT(p0 != p1 && p1 != p2 && p0 != p2);
+    T_ASSERT(h->usedpools[1] == p2 && p2->next == NULL);
+    ob_heap_free(h, b[1]); /* p0: p2, p0 */
+    CHECK(h);
+    T_ASSERT(h->usedpools[1] == p2 && p2->next == p0 && p0->prev == p2 && p0->next == NULL);
+    ob_heap_free(h, b[cap + 1]); /* p1: p2, p1, p0 */
+    CHECK(h);
+    T_ASSERT(p2->next == p1 && p1->prev == p2 && p1->next == p0 && p0->prev == p1);
+    char *x = ob_heap_alloc(h, 16); /* the head serves */
+    T_EQ_PTR(x, b[2 * cap] + 16);
+    ob_heap_free(h, x);
+    ob_heap_free(h, b[2 * cap]); /* p2 empties: p1, p0 */
+    CHECK(h);
+    T_ASSERT(h->usedpools[1] == p1 && p1->prev == NULL);
+    T_EQ_PTR(ob_heap_alloc(h, 16), b[cap + 1]); /* p1 full again: p0 */
+    T_EQ_PTR(ob_heap_alloc(h, 16), b[1]);       /* p0 full again: none */
+    CHECK(h);
+    T_ASSERT(h->usedpools[1] == NULL);
+    ob_heap_free(h, b[cap + 2]); /* p1, with stale links, is the head alone */
+    CHECK(h);
+    T_ASSERT(h->usedpools[1] == p1 && p1->prev == NULL && p1->next == NULL);
+    ob_heap_free(h, b[2]); /* p0 second */
+    CHECK(h);
+    T_ASSERT(p1->next == p0 && p0->prev == p1 && p0->next == NULL);
+    b[2] = NULL;
+    b[cap + 2] = NULL;
+    for (size_t i = 0; i < 2 * cap; i++)
+        if (b[i])
+            ob_heap_free(h, b[i]);
+    CHECK(h);
+    ob_heap_stats_get(h, &st);
+    T_EQ(st.bytes_held, 0);
+    T_EQ(st.pools_used, 0);
 }
 
 /* Walkable blocks take the same release paths on their own lists (W1). */
@@ -221,6 +274,7 @@ int main(void)
 {
     static const t_case cases[] = {
         T_CASE(test_pool_and_arena_transitions),
+        T_CASE(test_full_pools_relisted),
         T_CASE(test_walkable_pools),
         T_CASE(test_random_against_shadow),
         T_CASE(test_injected_failure),
