@@ -315,7 +315,7 @@ static inline __attribute__((always_inline)) void pool_unlist_head(ob_heap *h, h
  * relists a pool and the allocation after it fills that pool and takes it
  * off again (two transitions per pair). Second, the head keeps serving
  * until it fills, and the relisted pool takes frees without moving
- * (docs/memory.md, "How memory flows back"). */
+ * (docs/memory.md, "Why a full pool goes back second"). */
 static inline __attribute__((always_inline)) void pool_relist(ob_heap *h, hp_pool *pool)
 {
     size_t li = HP_POOL_LIST(pool);
