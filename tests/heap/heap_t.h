@@ -66,4 +66,10 @@ static inline void free_each_(ob_heap *h, char **b, size_t n, const char *file, 
         }
 }
 
+/* The start of the pool that holds small block p. */
+static inline uintptr_t pool_of(const void *p)
+{
+    return (uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1);
+}
+
 #endif /* HEAP_T_H */

@@ -23,7 +23,6 @@
 static ob_heap_stats st_a, st_b; /* static: small stacks */
 
 static uintptr_t arena_of(const void *p) { return (uintptr_t)p & ~(uintptr_t)(OB_ARENA_SIZE - 1); }
-static uintptr_t pool_of(const void *p) { return (uintptr_t)p & ~(uintptr_t)(OB_POOL_SIZE - 1); }
 
 /* The figures that must come back after everything is freed. */
 static void same_figures(const ob_heap_stats *a, const ob_heap_stats *b)

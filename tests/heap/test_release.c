@@ -82,7 +82,7 @@ static void test_pool_and_arena_transitions(void)
         memset(b[i], 0x5A, 16);
         CHECK(h);
     }
-    hp_pool *pool = (hp_pool *)((uintptr_t)b[0] & ~(uintptr_t)(OB_POOL_SIZE - 1));
+    hp_pool *pool = (hp_pool *)pool_of(b[0]);
     T_EQ(pool->freeblock, 0); /* full: off usedpools */
     T_ASSERT(h->usedpools[1] == NULL);
     ob_heap_free(h, b[3]); /* into a full pool: back on usedpools (its only pool) */
@@ -133,9 +133,9 @@ static void test_full_pools_relisted(void)
         b[i] = ob_heap_alloc(h, 16);
         T_ASSERT(b[i] != NULL);
     }
-    hp_pool *p0 = (hp_pool *)((uintptr_t)b[0] & ~(uintptr_t)(OB_POOL_SIZE - 1));
-    hp_pool *p1 = (hp_pool *)((uintptr_t)b[cap] & ~(uintptr_t)(OB_POOL_SIZE - 1));
-    hp_pool *p2 = (hp_pool *)((uintptr_t)b[2 * cap] & ~(uintptr_t)(OB_POOL_SIZE - 1));
+    hp_pool *p0 = (hp_pool *)pool_of(b[0]);
+    hp_pool *p1 = (hp_pool *)pool_of(b[cap]);
+    hp_pool *p2 = (hp_pool *)pool_of(b[2 * cap]);
     T_ASSERT(p0 != p1 && p1 != p2 && p0 != p2);
     T_ASSERT(h->usedpools[1] == p2 && p2->next == NULL);
     ob_heap_free(h, b[1]); /* p0: p2, p0 */
